@@ -1,0 +1,25 @@
+"""API authentication: a bearer token, or the browser's session (with CSRF) for our own pages."""
+
+from ninja.security import HttpBearer, SessionAuth
+
+from bianmin.accounts.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "POST /api/v1/auth/token 取得令牌，然后发送 Authorization: Bearer <token>"
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSession(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user or None
+
+
+# Protected endpoints accept either; public endpoints pass auth=None.
+staff_auth = [TokenAuth(), StaffSession()]

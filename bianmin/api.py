@@ -1,0 +1,46 @@
+"""The HTTP API v1 (shared/docs/API.md): one NinjaAPI, each app contributes its router."""
+
+from django.conf import settings
+from django.db import connection
+from ninja import NinjaAPI, Schema
+
+from bianmin.accounts.api import router as accounts_router
+from bianmin.accounts.api import staff_router
+from bianmin.core import errors
+from bianmin.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="便民服务 Bianmin API",
+    version="1",
+    description="乡镇（街道）便民服务中心与村级便民服务站的办件接口。见 shared/docs/API.md。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+class Health(Schema):
+    status: str
+    database: str
+    version: str
+
+
+@api.get("/health", response=Health, tags=["system"], summary="服务与数据库状态")
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - health reports, never raises
+        database = "error"
+    return {
+        "status": "ok" if database == "ok" else "degraded",
+        "database": database,
+        "version": settings.VERSION,
+    }
+
+
+api.add_router("/auth", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", staff_router)

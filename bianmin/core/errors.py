@@ -1,0 +1,114 @@
+"""The API's error shape (API.md): {"error": {"code", "message", "fields"}} for every failure."""
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+
+class ApiError(Exception):
+    """Raised by services and endpoints; carries the HTTP status and the contract's error body."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: dict | None = None, status=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.fields = fields or {}
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(ApiError):
+    status = 422
+    code = "validation_error"
+
+
+class TooMany(ApiError):
+    status = 429
+    code = "too_many_requests"
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _field_path(loc) -> str:
+    # ninja reports ("query", "days") or ("body", "payload", "applicant", "name"): keep what a caller sent.
+    parts = [str(p) for p in loc if p not in ("query", "path", "body", "header", "form", "payload", "file")]
+    return ".".join(parts) or "body"
+
+
+def _validation_fields(errors: list[dict]) -> dict:
+    fields: dict[str, str] = {}
+    for err in errors:
+        fields.setdefault(_field_path(err.get("loc", ())), err.get("msg", "无效"))
+    return fields
+
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def install(api: NinjaAPI) -> None:
+    """Route every failure through the contract's error shape; nothing a caller sends reaches a 500."""
+
+    @api.exception_handler(ApiError)
+    def _api_error(request: HttpRequest, exc: ApiError):
+        return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError):
+        fields = _validation_fields(exc.errors)
+        # A body that is not JSON at all is malformed (400), not a validation failure.
+        if (
+            any(e.get("type") == "json_invalid" or "JSON" in str(e.get("msg", "")) for e in exc.errors)
+            and not fields
+        ):
+            return api.create_response(
+                request, error_body("bad_request", "请求体不是有效的 JSON"), status=400
+            )
+        return api.create_response(request, error_body("validation_error", "输入有误", fields), status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc):
+        return api.create_response(request, error_body("unauthorized", "未登录或令牌无效"), status=401)
+
+    @api.exception_handler(AuthorizationError)
+    def _forbidden(request: HttpRequest, exc):
+        return api.create_response(request, error_body("forbidden", "无权执行此操作"), status=403)
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc):
+        return api.create_response(request, error_body("not_found", "未找到"), status=404)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError):
+        code = STATUS_CODES.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

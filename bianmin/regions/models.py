@@ -1,0 +1,174 @@
+"""Regions (12-digit division codes), service centers, departments and windows."""
+
+from django.db import models
+
+# GB/T 39046 行使层级 → digits of the 12-digit code that identify a region at that level.
+PREFIX_LENGTH = {1: 0, 2: 2, 3: 4, 4: 6, 5: 9, 6: 12}
+
+
+class Level(models.IntegerChoices):
+    NATION = 1, "国家"
+    PROVINCE = 2, "省"
+    CITY = 3, "市"
+    COUNTY = 4, "县（区）"
+    TOWNSHIP = 5, "乡镇（街道）"
+    VILLAGE = 6, "村（社区）"
+
+
+def prefix_of(code: str, level: int) -> str:
+    return code[: PREFIX_LENGTH[level]]
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region"):
+        """The region and every region below it, by code prefix (one indexed LIKE)."""
+        return self.filter(code__startswith=region.prefix)
+
+
+class Region(models.Model):
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return prefix_of(self.code, self.level)
+
+    def contains(self, code: str) -> bool:
+        """True when `code` (a region code) lies in this region's subtree — a string test, no query."""
+        return code.startswith(self.prefix)
+
+    def ancestors(self) -> list["Region"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in self.ancestors() if r.level >= Level.CITY) + self.name
+
+
+class CenterLevel(models.TextChoices):
+    COUNTY = "county", "县级政务服务中心"
+    TOWNSHIP = "township", "乡镇（街道）便民服务中心"
+    VILLAGE = "village", "村（社区）便民服务站"
+    GROUP = "group", "村民组便民服务点"
+
+
+class CenterQuerySet(models.QuerySet):
+    def within(self, region: Region):
+        return self.filter(region__code__startswith=region.prefix)
+
+
+class Center(models.Model):
+    """A place that serves the public: the county center, a township center, a village station, a group point."""
+
+    code = models.CharField("机构代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("类别", max_length=10, choices=CenterLevel.choices, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="centers"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="村级站点交件、取件的乡镇中心",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    opening_hours = models.CharField("办公时间", max_length=200, blank=True)
+    service_phone = models.CharField("咨询电话", max_length=40, blank=True)
+    supervision_phone = models.CharField("监督电话", max_length=40, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = CenterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务中心（站、点）"
+        verbose_name_plural = "服务中心（站、点）"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def within(self, region: Region):
+        return self.filter(region__code__startswith=region.prefix)
+
+
+class Department(models.Model):
+    """A township 站所 or a county department (县直部门)."""
+
+    code = models.CharField("部门代码", max_length=24, unique=True)
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=20, blank=True)
+    kind = models.CharField(
+        "条线", max_length=20, blank=True, db_index=True, help_text="民政、人社……同一条线的上下级部门相同"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments"
+    )
+    center = models.ForeignKey(
+        Center,
+        verbose_name="进驻中心",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments",
+    )
+    phone = models.CharField("电话", max_length=40, blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "部门（站所）"
+        verbose_name_plural = "部门（站所）"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class WindowKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", "综合受理窗口"
+    DEPARTMENT = "department", "部门窗口"
+
+
+class Window(models.Model):
+    center = models.ForeignKey(Center, verbose_name="中心", on_delete=models.CASCADE, related_name="windows")
+    number = models.PositiveSmallIntegerField("窗口号")
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类别", max_length=16, choices=WindowKind.choices)
+    departments = models.ManyToManyField(
+        Department, verbose_name="服务部门", blank=True, related_name="windows"
+    )
+
+    class Meta:
+        verbose_name = "窗口"
+        verbose_name_plural = "窗口"
+        ordering = ["center", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "number"], name="window_number_unique_in_center")
+        ]
+
+    def __str__(self):
+        return f"{self.number}号 {self.name}"

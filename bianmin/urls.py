@@ -1,0 +1,20 @@
+"""Top-level URL map: public pages, staff pages, the admin and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from bianmin.api import api
+
+admin.site.site_header = "便民服务系统管理"
+admin.site.site_title = "便民服务系统管理"
+admin.site.index_title = "管理首页"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("bianmin.accounts.urls")),
+    path("", include("bianmin.workbench.urls")),
+]
+
+handler404 = "bianmin.workbench.views.not_found"
+handler500 = "bianmin.workbench.views.server_error"

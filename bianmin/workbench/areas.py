@@ -1,0 +1,49 @@
+"""The work areas each role sees on its home page (工作台); later features register their links here."""
+
+from dataclasses import dataclass
+
+from bianmin.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Area:
+    title: str
+    description: str
+    url_name: str | None = None  # a named URL once the feature exists
+
+
+AREAS: dict[str, list[Area]] = {
+    Role.ADMIN: [
+        Area("系统管理", "区划、中心、部门、窗口、人员与岗位", "admin:index"),
+        Area("工作日历", "法定节假日与调休，每年 11 月更新"),
+        Area("事项清单", "事项、材料、表单字段与办事指南"),
+    ],
+    Role.SUPERVISOR: [
+        Area("电子监察", "全县办件的红黄灯预警与督办"),
+        Area("统计分析", "受理量、按期办结率、满意度"),
+        Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
+    ],
+    Role.APPROVER: [
+        Area("本部门待办", "待审批、联办任务、暂停计时的办件"),
+        Area("即将到期与超期", "按办结期限排序，黄灯红灯优先"),
+    ],
+    Role.DIRECTOR: [
+        Area("中心全部办件", "各窗口、各部门办件及预警灯"),
+        Area("延期审批", "审批人员提交的延长办理期限申请"),
+    ],
+    Role.CLERK: [
+        Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理"),
+        Area("待补正", "已一次性告知、等待群众补齐材料的办件"),
+        Area("待送达", "已办结、待送达群众的办件"),
+        Area("今日收件", "今天本窗口收到的全部申请"),
+    ],
+    Role.AGENT: [
+        Area("代办登记", "为村民登记申请、记录委托、拍照上传材料"),
+        Area("交接单", "送往镇中心的办件与带回的结果"),
+        Area("送达", "把办理结果交到村民手中并签收"),
+    ],
+}
+
+
+def areas_for(roles) -> list[tuple[str, list[Area]]]:
+    return [(Role(role).label, AREAS[role]) for role in Role if role in roles]

@@ -1,0 +1,33 @@
+"""The signed-in home page (工作台) for every role, and the friendly error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from bianmin.accounts.scope import scope_of
+from bianmin.workbench.areas import areas_for
+
+
+def index(request):
+    if request.user.is_authenticated:
+        return redirect("workbench:home")
+    return redirect("accounts:login")
+
+
+@login_required
+def home(request):
+    scope = scope_of(request.user)
+    posts = request.user.posts.filter(is_active=True).select_related("region", "center", "department__center")
+    roles = set(scope.roles) | ({"admin"} if scope.is_admin else set())
+    return render(
+        request,
+        "workbench/home.html",
+        {"posts": posts, "areas": areas_for(roles), "is_citizen": not scope.is_staff_member},
+    )
+
+
+def not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
