@@ -134,3 +134,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+
+    def __str__(self):
+        return f"{self.username} @ {self.address or '-'} {self.at:%Y-%m-%d %H:%M}"
