@@ -158,6 +158,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Only the hashed copies are referenced ({% static %}), and source maps are fetched by developer tools
+# alone: compressing neither keeps `collectstatic` (run by every `make run`) from taking ~20 s of brotli.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *"jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2 3gp 3gpp asf avi m4v mov mp4".split(),
+    *"mpeg mpg webm wmv map".split(),
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -187,4 +194,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BIANMIN_LOG_LEVEL", "WARNING")},
+    # run_huey gives the huey logger its own handler; propagating as well would print every line twice.
+    "loggers": {"huey": {"propagate": False}},
 }
