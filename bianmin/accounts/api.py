@@ -1,7 +1,7 @@
 """API: tokens (POST /auth/token), the caller's own identity, and scoped staff lists."""
 
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
@@ -71,7 +71,7 @@ def revoke(request):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         revoke_token(header[7:].strip())
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, auth=staff_auth, summary="当前用户及其岗位范围")

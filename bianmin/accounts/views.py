@@ -18,7 +18,8 @@ class LoginForm(forms.Form):
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("workbench:home")
-    form = LoginForm(request.POST or None)
+    # An empty POST is still a submission: bind it so the person sees which fields are missing.
+    form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

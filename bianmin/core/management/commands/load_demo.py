@@ -19,4 +19,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in LOADERS:
                 import_module(path).load()
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪：扶风县（610324000000）"))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("演示数据已就绪：扶风县（610324000000）"))
