@@ -145,8 +145,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "bianmin" / "static"]
 MEDIA_ROOT = Path(os.environ.get("BIANMIN_MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded files are served by views that check the caller's scope, never as public media.
-MEDIA_URL = None
+# Uploaded files are served by views that check the caller's scope, never as public media: no URL pattern
+# routes /media/. It must still be a string; None breaks Django's test live server (urlparse(None)).
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
