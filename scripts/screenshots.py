@@ -30,7 +30,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
-    parser.add_argument("--persona", action="append", help="username (repeatable); default: clerk and supervisor")
+    parser.add_argument(
+        "--persona", action="append", help="username (repeatable); default: clerk and supervisor"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
