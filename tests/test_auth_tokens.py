@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-from conftest import PASSWORD, ApiClient, token_for
 from django.test import Client
 
-from bianmin.accounts.demo import PERSONA_HELP
+from bianmin.accounts.demo import PASSWORD, PERSONA_HELP
 from bianmin.core import clock
 
 PERSONAS = [username for username, _ in PERSONA_HELP]
@@ -28,6 +27,27 @@ def ask_token(username, password, client=None):
     return (client or Client()).post(
         "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
     )
+
+
+def token_for(username: str) -> str:
+    response = ask_token(username, PASSWORD)
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+class ApiClient:
+    """Calls /api/v1 with one bearer token (or none)."""
+
+    def __init__(self, token: str | None = None):
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path):
+        return Client().get(f"/api/v1/{path}", headers=self.headers)
+
+    def post(self, path, data=None):
+        return Client().post(
+            f"/api/v1/{path}", data or {}, content_type="application/json", headers=self.headers
+        )
 
 
 def test_every_api_md_persona_is_in_the_demo():

@@ -2,7 +2,6 @@
 
 import factories
 import pytest
-from conftest import ApiClient, token_for
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -87,9 +86,9 @@ def test_admin_sees_everyone(api):
     assert staff_seen_by(api, "admin") >= COUNTY_PEOPLE | {"admin"}
 
 
-def test_a_citizen_account_sees_no_staff(demo):
+def test_a_citizen_account_sees_no_staff(api):
     factories.user("citizen_zhang")
-    response = ApiClient(token_for("citizen_zhang")).get("staff")
+    response = api("citizen_zhang").get("staff")
     assert response.status_code == 200
     assert response.json() == {"count": 0, "results": []}
 

@@ -1,8 +1,9 @@
 """Web sign-in (session): Chinese form errors, throttling, each role's home page, sign-out."""
 
 import pytest
-from conftest import PASSWORD
 from django.test import Client
+
+from bianmin.accounts.demo import PASSWORD
 
 
 def login(client, username, password=PASSWORD, **extra):
