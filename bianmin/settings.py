@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "bianmin.core",
     "bianmin.regions",
     "bianmin.accounts",
+    "bianmin.catalog",
     "bianmin.workbench",
 ]
 
