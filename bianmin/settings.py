@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bianmin.regions",
     "bianmin.accounts",
     "bianmin.workbench",
+    "bianmin.calendar",
 ]
 
 MIDDLEWARE = [
