@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bianmin.accounts.scope import scope_of
 from bianmin.calendar import seed
@@ -51,9 +51,16 @@ _cache: _Snapshot | None = None
 _lock = threading.Lock()
 
 
+_TOKEN_SQL = f"SELECT token FROM {CalendarRevision._meta.db_table} WHERE id = 1"
+
+
 def current_token() -> str:
     """The revision token: one primary-key read. Empty before the calendar was ever seeded."""
-    return CalendarRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    # Plain SQL: this runs on every deadline computation and the ORM would triple its cost.
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def _load(token: str) -> _Snapshot:
