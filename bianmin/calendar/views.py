@@ -308,7 +308,12 @@ def day_view(request, year: int, day: str):
                     url = _with_region(reverse("calendar:year", args=[year]), region)
                     return redirect(f"{url}#month-{date.month}")
     else:
-        initial = {"kind": entry.kind, "name": entry.name} if entry else {"kind": ORDINARY}
+        if entry:
+            initial = {"kind": entry.kind, "name": entry.name}
+        else:
+            # Preselect the change the admin most likely came for; "ordinary" is what the day already is.
+            likely = DayKind.MAKEUP_WORKDAY if date.weekday() >= 5 and not region else DayKind.HOLIDAY
+            initial = {"kind": likely}
         form = form_class(initial=initial)
     context = {
         "form": form,
