@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bianmin.accounts",
     "bianmin.catalog",
     "bianmin.workbench",
+    "bianmin.calendar",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ class Area:
 AREAS: dict[str, list[Area]] = {
     Role.ADMIN: [
         Area("系统管理", "区划、中心、部门、窗口、人员与岗位", "admin:index"),
-        Area("工作日历", "法定节假日与调休，每年 11 月更新"),
+        Area("工作日历", "法定节假日与调休，每年 11 月更新", "calendar:index"),
         Area("事项清单", "事项、材料、表单字段与办事指南"),
     ],
     Role.SUPERVISOR: [
