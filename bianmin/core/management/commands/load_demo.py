@@ -9,6 +9,7 @@ from django.db import transaction
 LOADERS = [
     "bianmin.regions.demo",
     "bianmin.accounts.demo",
+    "bianmin.catalog.demo",
 ]
 
 
