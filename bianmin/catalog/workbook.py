@@ -97,7 +97,8 @@ def _cell(value):
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        # Microseconds only when present, so hand-typed times stay readable and a round trip stays exact.
+        return timezone.localtime(value).isoformat(sep=" ", timespec="auto").rsplit("+", 1)[0]
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -198,6 +199,8 @@ def _parse(value, kind: str, column: str, lookups: dict):
     kind = kind.rstrip("?")
     if kind == "opt":
         return text
+    if kind == "departments" and not text:
+        return []
     if kind == "list":
         return [p.strip() for p in text.replace(";", LIST_SEP).split(LIST_SEP) if p.strip()]
     if not text:
