@@ -52,6 +52,14 @@ class MaterialForm(forms.Form):
     deferrable = forms.BooleanField(label="可容缺", required=False)
     standard = forms.CharField(label="材料要求", max_length=300, required=False)
 
+    def has_changed(self):
+        # A spare row counts as filled only once it has a name; its pre-ticked boxes alone mean nothing.
+        return (
+            bool(self.data.get(self.add_prefix("name"), "").strip())
+            or super().has_changed()
+            and bool(self.initial)
+        )
+
 
 class QuestionForm(forms.Form):
     code = forms.SlugField(label="字段代码", max_length=40)
@@ -60,6 +68,10 @@ class QuestionForm(forms.Form):
     required = forms.BooleanField(label="必填", required=False)
     choices = forms.CharField(label="选项（用；分隔）", max_length=500, required=False)
     help_text = forms.CharField(label="说明", max_length=200, required=False)
+
+    def has_changed(self):
+        filled = any(self.data.get(self.add_prefix(n), "").strip() for n in ("code", "label", "choices"))
+        return filled or super().has_changed() and bool(self.initial)
 
     def clean_choices(self):
         text = self.cleaned_data["choices"].replace(";", "；")
