@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from bianmin.accounts.api import router as accounts_router
 from bianmin.accounts.api import staff_router
 from bianmin.calendar.api import router as calendar_router
+from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
 from bianmin.regions.api import router as regions_router
 
@@ -46,3 +47,4 @@ api.add_router("/auth", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", staff_router)
 api.add_router("", calendar_router)
+api.add_router("", catalog_router)

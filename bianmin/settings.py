@@ -148,7 +148,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "bianmin" / "static"]
 MEDIA_ROOT = Path(os.environ.get("BIANMIN_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files are served by views that check the caller's scope, never as public media.
-MEDIA_URL = None
+# Never routed: uploads are served by views that check scope. (A value, not None, so the live test server starts.)
+MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("bianmin.accounts.urls")),
     path("calendar/", include("bianmin.calendar.urls")),
+    path("manage/catalog/", include("bianmin.catalog.manage_urls")),
+    path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

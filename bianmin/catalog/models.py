@@ -121,6 +121,9 @@ class Item(models.Model):
     consult_phone = models.CharField("咨询电话", max_length=40, blank=True)
     supervise_phone = models.CharField("监督投诉电话", max_length=40, blank=True)
     faq = models.TextField("常见问题", blank=True)
+    # Lower-cased name, short name, codes, every initials reading and full pinyin, so that a search by
+    # name, code or pinyin is one LIKE on one column on SQLite and PostgreSQL alike (see catalog.search).
+    search_key = models.TextField("检索键", blank=True, default="", editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -145,6 +148,22 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.name}（v{self.version}）"
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> None:
+        """Recompute the search column; bulk_create callers call this themselves (no save() there)."""
+        from bianmin.catalog.search import search_key
+
+        self.search_key = search_key(self.name, self.short_name, self.code, self.basic_code)
+
+    @property
+    def life_event_list(self) -> list[str]:
+        return [e.strip() for e in self.life_events.replace("，", ",").split(",") if e.strip()]
 
     @property
     def mode(self) -> str:
@@ -223,3 +242,53 @@ class Field(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Delegation(models.Model):
+    """A county item delegated to the townships (下放事项), identified by its basic code."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="下放县（区）", on_delete=models.PROTECT, related_name="delegations"
+    )
+    basic_code = models.CharField("事项基本编码", max_length=40)
+    name = models.CharField("事项名称", max_length=120)
+    department = models.ForeignKey(
+        Department, verbose_name="原实施县级部门", on_delete=models.PROTECT, related_name="delegations"
+    )
+    delegated_on = models.DateField("下放日期")
+    document = models.CharField("下放文件", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "下放事项"
+        verbose_name_plural = "下放事项"
+        ordering = ["region", "basic_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "basic_code"], name="delegation_unique_in_county")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TakeOn(models.Model):
+    """A township's record that it has taken a delegated item on (承接), and since when."""
+
+    delegation = models.ForeignKey(
+        Delegation, verbose_name="下放事项", on_delete=models.CASCADE, related_name="take_ons"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="承接乡镇", on_delete=models.PROTECT, related_name="take_ons"
+    )
+    taken_on = models.DateField("承接日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "承接记录"
+        verbose_name_plural = "承接记录"
+        ordering = ["delegation", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "region"], name="take_on_once_per_township")
+        ]
+
+    def __str__(self):
+        return f"{self.region}承接{self.delegation}"

@@ -10,6 +10,7 @@ LOADERS = [
     "bianmin.regions.demo",
     "bianmin.accounts.demo",
     "bianmin.calendar.demo",
+    "bianmin.catalog.demo",
 ]
 
 
