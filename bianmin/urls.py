@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("bianmin.accounts.urls")),
+    path("", include("bianmin.cases.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 
