@@ -39,7 +39,7 @@ def visibility_q(user) -> Q:
         parts.append(Q(submitted_by_id=user.pk))
     for prefix in scope.region_prefixes:
         # Supervisors see a subtree by the center's region; an agent's village matches `village`.
-        parts += [Q(center__region_id__startswith=prefix), Q(village_id__startswith=prefix)]
+        parts += [Q(center__region__code__startswith=prefix), Q(village__code__startswith=prefix)]
     return reduce(or_, parts)
 
 
