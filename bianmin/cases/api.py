@@ -10,7 +10,6 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
-from bianmin.accounts.scope import scope_of
 from bianmin.accounts.services import client_address
 from bianmin.cases import services
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of, yellow_threshold
@@ -21,7 +20,7 @@ from bianmin.cases.selectors import case_for, cases_visible_to, with_details
 from bianmin.cases.tracking import find_tracked, timeline
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
-from bianmin.core.errors import Invalid, NotFound
+from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
 
 router = Router(tags=["cases"])
@@ -341,7 +340,11 @@ def _today_and_calendar():
 
 
 @router.post(
-    "/cases", response={201: CaseOut, 200: CaseOut}, auth=staff_auth, summary="收件（支持 Idempotency-Key）"
+    "/cases",
+    response={201: CaseOut, 200: CaseOut},
+    by_alias=True,
+    auth=staff_auth,
+    summary="收件（支持 Idempotency-Key）",
 )
 def create_case(request, payload: CaseIn):
     key = request.headers.get("Idempotency-Key") or None
@@ -376,7 +379,7 @@ def _warning_q(warning: str, today: dt.date, calendar) -> Q:
     return open_q & Q(deadline__gte=green_from)
 
 
-@router.get("/cases", response=CasePage, auth=staff_auth, summary="办件列表（仅本人范围内）")
+@router.get("/cases", response=CasePage, by_alias=True, auth=staff_auth, summary="办件列表（仅本人范围内）")
 def list_cases(request, filters: Query[CaseFilter]):
     today, calendar = _today_and_calendar()
     cases = cases_visible_to(request.user)
@@ -411,30 +414,19 @@ def _visible_or_404(request, number: str) -> Case:
 
 
 @router.get(
-    "/cases/{number}", response=CaseOut, auth=staff_auth, summary="办件详情（?reveal=1 查看完整证件号，留痕）"
+    "/cases/{number}",
+    response=CaseOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="办件详情（?reveal=1 查看完整证件号，留痕）",
 )
 def get_case(request, number: str, reveal: bool = False):
     revealed = services.reveal_applicant(request.user, number) if reveal else None
     case = _visible_or_404(request, number)
     today, calendar = _today_and_calendar()
     out = case_json(case, today=today, calendar=calendar, detail=True, revealed=revealed)
-    out["allowed_actions"] = allowed_for(request.user, case)
+    out["allowed_actions"] = services.available_actions(request.user, case)
     return out
-
-
-def allowed_for(user, case: Case) -> list[str]:
-    """The actions this viewer may take now (state and role; the services still check inputs)."""
-    from bianmin.cases.lifecycle import transition
-
-    scope = scope_of(user)
-    names = []
-    for action in ACTIONS:
-        step = transition(case.state, action)
-        if step and (
-            scope.is_admin or any(services._may_act_as(r, scope, user, case, action) for r in step[1])
-        ):
-            names.append(action)
-    return names
 
 
 @router.get("/cases/{number}/documents/{kind}.pdf", auth=staff_auth, summary="文书 PDF")
@@ -451,11 +443,17 @@ def document_pdf(request, number: str, kind: str):
 
 
 @router.post(
-    "/cases/{number}/actions/{action}", response=CaseOut, auth=staff_auth, summary="办件操作（见操作表）"
+    "/cases/{number}/actions/{action}",
+    response=CaseOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="办件操作（见操作表）",
 )
 def act_on_case(request, number: str, action: str, payload: ActionIn | None = None):
     if action not in ACTIONS:
         raise NotFound("没有这个操作")
+    if request.body.strip() and not request.body.lstrip().startswith(b"{"):
+        raise ApiError("请求体应为 JSON 对象", code="bad_request")
     body = payload or ActionIn()
     kwargs = {
         "accept": lambda: {"deferred": body.deferred, "promise_date": body.promise_date},
@@ -476,7 +474,7 @@ def act_on_case(request, number: str, action: str, payload: ActionIn | None = No
     case = _visible_or_404(request, number)
     today, calendar = _today_and_calendar()
     out = case_json(case, today=today, calendar=calendar, detail=True)
-    out["allowed_actions"] = allowed_for(request.user, case)
+    out["allowed_actions"] = services.available_actions(request.user, case)
     return out
 
 

@@ -103,7 +103,7 @@ def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
         if center is None:
             raise Invalid("请指定受理中心", fields={"center": "请指定受理中心"})
         return center, None
-    if center is not None and not scope.acts_in_center(center):
+    if scope.has_role(Role.CLERK, Role.DIRECTOR):
         raise Invalid("无权在该中心收件", fields={"center": "不是您所在的中心"})
     raise Forbidden("您的岗位不能收件")
 
@@ -167,7 +167,7 @@ def _check_answers(item: Item, answers: dict, errors: dict) -> dict:
         if field.datatype == FieldType.NUMBER:
             try:
                 number = Decimal(str(value))
-                if not number.is_finite():
+                if not number.is_finite() or abs(number) >= 10**15:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
                 errors[key] = "应为数字"
@@ -840,6 +840,32 @@ def withdraw_case(user, ref, *, version=None, reason: str = "") -> Case:
     _finish(act, note=_text(reason))
     _notify(case, "withdraw", f"您的办件{case.number}已撤回。")
     return case
+
+
+def class_allows(case: Case, action: str) -> bool:
+    """The class-specific rules, so pages offer only what the services would accept."""
+    if action in ("approve", "deny"):
+        return case.case_class == CaseClass.JOINT
+    if action == "escalate":
+        return case.case_class == CaseClass.ESCALATED
+    if action == "complete" and case.case_class == CaseClass.ESCALATED:
+        return case.state == State.ESCALATED
+    if action == "extend":
+        return case.item.extension_days > 0 and not case.extension_days
+    return True
+
+
+def available_actions(user, case: Case) -> list[str]:
+    """The actions this viewer may take on the case now: state (table), role and class."""
+    scope = scope_of(user)
+    names = []
+    for action in lifecycle.ACTIONS:
+        step = lifecycle.transition(case.state, action)
+        if not step or not class_allows(case, action):
+            continue
+        if scope.is_admin or any(_may_act_as(role, scope, user, case, action) for role in step[1]):
+            names.append(action)
+    return names
 
 
 # One entry per API action: the API maps a JSON body onto these keyword arguments.

@@ -64,3 +64,27 @@ def test_timeline_events_cannot_be_changed_or_deleted(api, now):
         Event.objects.filter(pk=event.pk).update(note="改写")
     with pytest.raises(TypeError):
         Event.objects.filter(pk=event.pk).delete()
+
+
+def test_case_json_uses_the_contract_keys(api, now, client):
+    clerk = api("famen_clerk")
+    case = clerk.post("cases", intake(make_item("promised"))).json()
+    assert set(case["events"][0]) >= {"at", "actor", "role", "action", "from", "to", "note"}
+    assert case["events"][0]["from"] == "" and case["events"][0]["to"] == "received"
+    assert case["received_at"] == "2026-03-02T09:15:00+08:00"
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "from" in spec["components"]["schemas"]["EventOut"]["properties"]
+
+
+def test_action_body_must_be_a_json_object(api, now):
+    clerk = api("famen_clerk")
+    number = clerk.post("cases", intake(make_item("promised"))).json()["number"]
+    for body in ("[1, 2]", "null", "not json"):
+        r = clerk.client.post(
+            f"/api/v1/cases/{number}/actions/accept",
+            body,
+            content_type="application/json",
+            headers=clerk.headers,
+        )
+        assert r.status_code == 400, body
+    assert clerk.get(f"cases/{number}").json()["state"] == "received"
