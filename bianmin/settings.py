@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bianmin.regions",
     "bianmin.accounts",
     "bianmin.catalog",
+    "bianmin.cases",
     "bianmin.workbench",
     "bianmin.calendar",
 ]
@@ -184,6 +185,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("BIANMIN_LOGIN_FAILURE_WINDOW"
 API_TOKEN_DAYS = int(os.environ.get("BIANMIN_API_TOKEN_DAYS", "30"))
 
 VERSION = "0.1.0"
+# Absolute base of the public tracking URL printed as a QR code on documents (else the request's host).
+PUBLIC_BASE_URL = os.environ.get("BIANMIN_PUBLIC_URL", "")
 
 LOGGING = {
     "version": 1,

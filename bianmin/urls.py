@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("bianmin.calendar.urls")),
     path("manage/catalog/", include("bianmin.catalog.manage_urls")),
     path("", include("bianmin.catalog.urls")),
+    path("", include("bianmin.cases.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 
