@@ -73,7 +73,10 @@ INSTALLED_APPS = [
     "bianmin.core",
     "bianmin.regions",
     "bianmin.accounts",
+    "bianmin.catalog",
+    "bianmin.cases",
     "bianmin.workbench",
+    "bianmin.calendar",
 ]
 
 MIDDLEWARE = [
@@ -145,9 +148,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "bianmin" / "static"]
 MEDIA_ROOT = Path(os.environ.get("BIANMIN_MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded files are served by views that check the caller's scope, never as public media: no URL pattern
-# routes /media/. It must still be a string; None breaks Django's test live server (urlparse(None)).
-MEDIA_URL = "/media/"
+# Uploaded files are served by views that check the caller's scope, never as public media.
+# Never routed: uploads are served by views that check scope. (A value, not None, so the live test server starts.)
+MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,6 +192,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("BIANMIN_LOGIN_FAILURE_WINDOW"
 API_TOKEN_DAYS = int(os.environ.get("BIANMIN_API_TOKEN_DAYS", "30"))
 
 VERSION = "0.1.0"
+# Absolute base of the public tracking URL printed as a QR code on documents (else the request's host).
+PUBLIC_BASE_URL = os.environ.get("BIANMIN_PUBLIC_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("bianmin.accounts.urls")),
+    path("calendar/", include("bianmin.calendar.urls")),
+    path("manage/catalog/", include("bianmin.catalog.manage_urls")),
+    path("", include("bianmin.catalog.urls")),
+    path("", include("bianmin.cases.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

@@ -9,10 +9,23 @@ from bianmin.core import clock
 PASSWORD = "Demo@2026"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo county once into the test database; each test then runs inside a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
 @pytest.fixture
 def demo(db):
-    """The demo county with every persona (the same loader `make run` uses)."""
-    call_command("load_demo", verbosity=0)
+    """The demo county with every persona (the same loader `make run` uses).
+
+    Loaded once per session; a transactional test flushes the tables, so reload when they are empty.
+    """
+    from bianmin.regions.models import Region
+
+    if not Region.objects.filter(code="610324000000").exists():
+        call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ class Area:
 AREAS: dict[str, list[Area]] = {
     Role.ADMIN: [
         Area("系统管理", "区划、中心、部门、窗口、人员与岗位", "admin:index"),
-        Area("工作日历", "法定节假日与调休，每年 11 月更新"),
-        Area("事项清单", "事项、材料、表单字段与办事指南"),
+        Area("工作日历", "法定节假日与调休，每年 11 月更新", "calendar:index"),
+        Area("事项清单", "事项、材料、表单字段与办事指南", "catalog_manage:list"),
     ],
     Role.SUPERVISOR: [
         Area("电子监察", "全县办件的红黄灯预警与督办"),
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
+        Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
     ],
     Role.APPROVER: [
         Area("本部门待办", "待审批、联办任务、暂停计时的办件"),

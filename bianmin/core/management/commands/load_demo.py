@@ -9,6 +9,8 @@ from django.db import transaction
 LOADERS = [
     "bianmin.regions.demo",
     "bianmin.accounts.demo",
+    "bianmin.calendar.demo",
+    "bianmin.catalog.demo",
 ]
 
 

@@ -1,0 +1,535 @@
+"""API for cases (API.md "Cases" and "Public tracking"): thin — validate, call a service or selector, shape JSON."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import FileResponse, HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from bianmin.accounts.auth import staff_auth
+from bianmin.accounts.services import client_address
+from bianmin.cases import services
+from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of, yellow_threshold
+from bianmin.cases.documents import KINDS, render_pdf
+from bianmin.cases.lifecycle import ACTION_LABELS, ACTIONS
+from bianmin.cases.models import FINISHED_STATES, ApplicantKind, Case, State
+from bianmin.cases.selectors import case_for, cases_visible_to, with_details
+from bianmin.cases.tracking import find_tracked, timeline
+from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.core import clock
+from bianmin.core.errors import ApiError, Invalid, NotFound
+from bianmin.core.pagination import PageQuery, paginate
+
+router = Router(tags=["cases"])
+public_router = Router(tags=["tracking"])
+
+
+# --- schemas ---------------------------------------------------------------------------------------
+
+
+class ApplicantIn(Schema):
+    kind: Literal["person", "organisation"] = "person"
+    name: str = Field("", max_length=100)
+    id_number: str = Field("", max_length=40)
+    credit_code: str = Field("", max_length=40)
+    contact_name: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+
+
+class MaterialIn(Schema):
+    material: int
+    originals: int = Field(0, ge=0, le=99)
+    copies: int = Field(0, ge=0, le=99)
+
+
+class ProxyIn(Schema):
+    home_visit: bool = False
+    mandate: bool = False
+
+
+class CaseIn(Schema):
+    item: str = Field(..., min_length=1, max_length=40)
+    center: str | None = Field(None, max_length=20)
+    channel: Literal["window", "online", "proxy", "phone", "mobile"] = "window"
+    applicant: ApplicantIn
+    answers: dict[str, Any] = {}
+    materials: list[MaterialIn] = Field([], max_length=100)
+    proxy: ProxyIn | None = None
+
+
+class MissingIn(Schema):
+    material: int
+    reason: str = Field("", max_length=300)
+
+
+class ActionIn(Schema):
+    """One body for every action; each action reads the fields API.md lists for it."""
+
+    version: int | None = None
+    deferred: list[int] = []
+    promise_date: dt.date | None = None
+    missing: list[MissingIn] = []
+    materials: list[MaterialIn] = []
+    reason: str = Field("", max_length=2000)
+    kind: str = Field("", max_length=20)
+    days: int | None = Field(None, ge=0, le=365)
+    opinion: str = Field("", max_length=2000)
+    outcome: Literal["approved", "denied"] | None = None
+    result: str = Field("", max_length=2000)
+    method: str = Field("", max_length=20)
+    receiver: str = Field("", max_length=100)
+    department: str | None = Field(None, max_length=24)
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class ItemRef(CodeName):
+    version: int
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    id_number: str | None = None
+    credit_code: str | None = None
+    contact_name: str | None = None
+    phone: str
+    address: str | None = None
+
+
+class TaskOut(Schema):
+    department: CodeName
+    state: str
+    by: str | None
+    at: str | None
+    reason: str | None = None
+
+
+class EventOut(Schema):
+    at: str
+    actor: str | None
+    role: str
+    action: str
+    label: str
+    from_: str = Field(..., alias="from")
+    to: str
+    note: str
+
+
+class DocumentOut(Schema):
+    kind: str
+    title: str
+    url: str
+
+
+class MaterialOut(Schema):
+    material: int
+    name: str
+    required: bool
+    deferrable: bool
+    originals: int
+    copies: int
+    status: str
+    reason: str
+    promise_date: str | None
+    files: list[dict]
+
+
+class CaseOut(Schema):
+    number: str
+    query_code: str | None = None
+    item: ItemRef
+    center: CodeName
+    channel: str
+    applicant: ApplicantOut
+    state: str
+    state_label: str
+    case_class: str
+    outcome: str | None
+    received_at: str
+    accepted_at: str | None
+    completed_at: str | None
+    delivered_at: str | None
+    deadline: str | None
+    deadline_confirmed: bool
+    warning: str
+    overdue_receipt: bool
+    tasks: list[TaskOut]
+    version: int
+    events: list[EventOut] | None = None
+    documents: list[DocumentOut]
+    materials: list[MaterialOut] | None = None
+    answers: dict[str, Any] | None = None
+    allowed_actions: list[str] | None = None
+
+
+class CasePage(Schema):
+    count: int
+    results: list[CaseOut]
+
+
+class CaseFilter(PageQuery):
+    state: str | None = Field(None, max_length=24)
+    case_class: str | None = Field(None, max_length=12)
+    warning: Literal["none", "green", "yellow", "red"] | None = None
+    center: str | None = Field(None, max_length=20)
+    item: str | None = Field(None, max_length=40)
+    q: str | None = Field(None, max_length=60)
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+
+class TrackEvent(Schema):
+    at: str
+    label: str
+
+
+class TrackOut(Schema):
+    number: str
+    item: CodeName
+    center: CodeName
+    state: str
+    state_label: str
+    case_class: str
+    received_at: str
+    accepted_at: str | None
+    deadline: str | None
+    completed_at: str | None
+    outcome: str | None
+    events: list[TrackEvent]
+
+
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+    credit_code: str
+
+
+class FileOut(Schema):
+    id: int
+    material: int | None
+    content_type: str
+    size: int
+    url: str
+
+
+# --- shaping ---------------------------------------------------------------------------------------
+
+
+def iso(moment) -> str | None:
+    return moment.astimezone(clock.SHANGHAI).isoformat() if moment else None
+
+
+def _applicant(case: Case, revealed: dict | None) -> dict:
+    out = {
+        "kind": case.applicant_kind,
+        "name": case.applicant_name,
+        "address": case.applicant_address or None,
+    }
+    phone = revealed["phone"] if revealed else mask_phone(case.applicant_phone)
+    if case.applicant_kind == ApplicantKind.PERSON:
+        id_number = revealed["id_number"] if revealed else mask_id_number(case.applicant_id_number)
+        return {**out, "id_number": id_number, "phone": phone}
+    return {
+        **out,
+        "credit_code": case.applicant_credit_code,
+        "contact_name": case.applicant_contact_name,
+        "phone": phone,
+    }
+
+
+def _file_url(case: Case, attachment) -> str:
+    return f"/api/v1/cases/{case.number}/files/{attachment.pk}"
+
+
+def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query_code=True) -> dict:
+    light = warning_of(case, today, calendar)
+    out = {
+        "number": case.number,
+        "query_code": case.query_code if query_code else None,
+        "item": {"code": case.item.code, "name": case.item.name, "version": case.item.version},
+        "center": {"code": case.center.code, "name": case.center.name},
+        "channel": case.channel,
+        "applicant": _applicant(case, revealed),
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "case_class": case.case_class,
+        "outcome": case.outcome or None,
+        "received_at": iso(case.received_at),
+        "accepted_at": iso(case.accepted_at),
+        "completed_at": iso(case.completed_at),
+        "delivered_at": iso(case.delivered_at),
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "deadline_confirmed": case.deadline_confirmed,
+        "warning": light.color,
+        "overdue_receipt": overdue_receipt(case, today, calendar),
+        "tasks": [
+            {
+                "department": {"code": t.department.code, "name": t.department.name},
+                "state": t.state,
+                "by": t.decided_by.display_name if t.decided_by else None,
+                "at": iso(t.decided_at),
+                "reason": t.reason or None,
+            }
+            for t in case.tasks.all()
+        ],
+        "version": case.version,
+        "documents": [
+            {"kind": d.kind, "title": d.title, "url": f"/api/v1/cases/{case.number}/documents/{d.kind}.pdf"}
+            for d in _latest_documents(case)
+        ],
+    }
+    if detail:
+        out["events"] = [
+            {
+                "at": iso(e.at),
+                "actor": e.actor_name or None,
+                "role": e.role,
+                "action": e.action,
+                "label": ACTION_LABELS.get(e.action, e.action),
+                "from": e.from_state,
+                "to": e.to_state,
+                "note": e.note,
+            }
+            for e in case.events.all()
+        ]
+        files_by_row: dict[int | None, list] = {}
+        for a in case.attachments.all():
+            files_by_row.setdefault(a.case_material_id, []).append(
+                {"id": a.pk, "content_type": a.content_type, "size": a.size, "url": _file_url(case, a)}
+            )
+        out["materials"] = [
+            {
+                "material": row.material_id,
+                "name": row.material.name,
+                "required": row.material.required,
+                "deferrable": row.material.deferrable,
+                "originals": row.originals,
+                "copies": row.copies,
+                "status": row.status,
+                "reason": row.reason,
+                "promise_date": row.promise_date.isoformat() if row.promise_date else None,
+                "files": files_by_row.get(row.pk, []),
+            }
+            for row in case.materials.all()
+        ]
+        out["answers"] = case.answers
+    return out
+
+
+def _latest_documents(case: Case):
+    """One entry per kind (the latest issued), as the PDF URL is per kind."""
+    latest = {}
+    for document in case.documents.all():
+        latest[document.kind] = document
+    return list(latest.values())
+
+
+def _today_and_calendar():
+    return clock.today(), current_calendar()
+
+
+# --- staff endpoints -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases",
+    response={201: CaseOut, 200: CaseOut},
+    by_alias=True,
+    auth=staff_auth,
+    summary="收件（支持 Idempotency-Key）",
+)
+def create_case(request, payload: CaseIn):
+    key = request.headers.get("Idempotency-Key") or None
+    if key and len(key) > 100:
+        raise Invalid("Idempotency-Key 过长", fields={"Idempotency-Key": "不超过100个字符"})
+    case, created = services.receive_case(
+        request.user,
+        item=payload.item,
+        center=payload.center,
+        channel=payload.channel,
+        applicant=payload.applicant.model_dump(),
+        answers=payload.answers,
+        materials=[m.model_dump() for m in payload.materials],
+        proxy=payload.proxy.model_dump() if payload.proxy else None,
+        idempotency_key=key,
+    )
+    today, calendar = _today_and_calendar()
+    fresh = case_for(request.user, case.number)
+    return Status(201 if created else 200, case_json(fresh, today=today, calendar=calendar, detail=True))
+
+
+def _warning_q(warning: str, today: dt.date, calendar) -> Q:
+    # Mirrors worktime.warning_light so the filter and the light shown never disagree.
+    open_q = ~Q(state__in=FINISHED_STATES | {State.SUSPENDED}) & Q(deadline__isnull=False)
+    if warning == "none":
+        return ~open_q
+    if warning == "red":
+        return open_q & Q(deadline__lt=today)
+    green_from = calendar.add_workdays(today, yellow_threshold() + 1).date
+    if warning == "yellow":
+        return open_q & Q(deadline__gte=today, deadline__lt=green_from)
+    return open_q & Q(deadline__gte=green_from)
+
+
+@router.get("/cases", response=CasePage, by_alias=True, auth=staff_auth, summary="办件列表（仅本人范围内）")
+def list_cases(request, filters: Query[CaseFilter]):
+    today, calendar = _today_and_calendar()
+    cases = cases_visible_to(request.user)
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.case_class:
+        cases = cases.filter(case_class=filters.case_class)
+    if filters.warning:
+        cases = cases.filter(_warning_q(filters.warning, today, calendar))
+    if filters.center:
+        cases = cases.filter(center__code=filters.center)
+    if filters.item:
+        cases = cases.filter(item__code=filters.item)
+    if filters.q:
+        q = filters.q.strip()
+        cases = cases.filter(
+            Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_id_number=q.upper())
+        )
+    if filters.received_from:
+        cases = cases.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        cases = cases.filter(received_at__date__lte=filters.received_to)
+    count, page = paginate(with_details(cases.order_by("-received_at", "-id")), filters)
+    return {"count": count, "results": [case_json(c, today=today, calendar=calendar) for c in page]}
+
+
+def _visible_or_404(request, number: str) -> Case:
+    case = case_for(request.user, number)
+    if case is None:
+        raise NotFound("未找到该办件")
+    return case
+
+
+@router.get(
+    "/cases/{number}",
+    response=CaseOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="办件详情（?reveal=1 查看完整证件号，留痕）",
+)
+def get_case(request, number: str, reveal: bool = False):
+    revealed = services.reveal_applicant(request.user, number) if reveal else None
+    case = _visible_or_404(request, number)
+    today, calendar = _today_and_calendar()
+    out = case_json(case, today=today, calendar=calendar, detail=True, revealed=revealed)
+    out["allowed_actions"] = services.available_actions(request.user, case)
+    return out
+
+
+@router.get("/cases/{number}/documents/{kind}.pdf", auth=staff_auth, summary="文书 PDF")
+def document_pdf(request, number: str, kind: str):
+    case = cases_visible_to(request.user).filter(number=number).first()
+    document = (
+        case and kind in KINDS and case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
+    )
+    if not document:
+        raise NotFound("未找到该文书")
+    response = HttpResponse(render_pdf(document, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{number}-{kind}.pdf"'
+    return response
+
+
+@router.post(
+    "/cases/{number}/actions/{action}",
+    response=CaseOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="办件操作（见操作表）",
+)
+def act_on_case(request, number: str, action: str, payload: ActionIn | None = None):
+    if action not in ACTIONS:
+        raise NotFound("没有这个操作")
+    if request.body.strip() and not request.body.lstrip().startswith(b"{"):
+        raise ApiError("请求体应为 JSON 对象", code="bad_request")
+    body = payload or ActionIn()
+    kwargs = {
+        "accept": lambda: {"deferred": body.deferred, "promise_date": body.promise_date},
+        "request_supplement": lambda: {"missing": [m.model_dump() for m in body.missing]},
+        "supplement": lambda: {"materials": [m.model_dump() for m in body.materials]},
+        "refuse": lambda: {"reason": body.reason},
+        "suspend": lambda: {"kind": body.kind, "reason": body.reason},
+        "resume": lambda: {},
+        "extend": lambda: {"days": body.days, "reason": body.reason},
+        "approve": lambda: {"department": body.department},
+        "deny": lambda: {"reason": body.reason, "department": body.department},
+        "escalate": lambda: {"opinion": body.opinion},
+        "complete": lambda: {"outcome": body.outcome, "reason": body.reason, "result": body.result},
+        "deliver": lambda: {"method": body.method, "receiver": body.receiver},
+        "withdraw": lambda: {"reason": body.reason},
+    }[action]()
+    services.ACTION_SERVICES[action](request.user, number, version=body.version, **kwargs)
+    case = _visible_or_404(request, number)
+    today, calendar = _today_and_calendar()
+    out = case_json(case, today=today, calendar=calendar, detail=True)
+    out["allowed_actions"] = services.available_actions(request.user, case)
+    return out
+
+
+@router.post(
+    "/cases/{number}/files",
+    response={201: FileOut},
+    auth=staff_auth,
+    summary="上传材料扫描件（JPEG/PNG/PDF，≤20 MB）",
+)
+def upload_file(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+    attachment = services.attach_scan(request.user, number, file, material=material)
+    return Status(
+        201,
+        {
+            "id": attachment.pk,
+            "material": material,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "url": _file_url(attachment.case, attachment),
+        },
+    )
+
+
+@router.get("/cases/{number}/files/{file_id}", auth=staff_auth, summary="查看扫描件（仅本人范围内）")
+def get_file(request, number: str, file_id: int):
+    attachment = services.scan_for(request.user, number, file_id)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.token}{attachment.extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- public tracking -------------------------------------------------------------------------------
+
+
+def tracking_json(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "item": {"code": case.item.code, "name": case.item.name},
+        "center": {"code": case.center.code, "name": case.center.name},
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "case_class": case.case_class,
+        "received_at": iso(case.received_at),
+        "accepted_at": iso(case.accepted_at),
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "completed_at": iso(case.completed_at),
+        "outcome": case.outcome or None,
+        "events": [{"at": iso(e["at"]), "label": e["label"]} for e in timeline(case)],
+    }
+
+
+@public_router.get(
+    "/track/{number}", response=TrackOut, auth=None, summary="凭办件编号和查询码查询进度（公开）"
+)
+def track(request, number: str, code: str = ""):
+    case = find_tracked(number[:40], code[:12], client_address(request))
+    return tracking_json(case)

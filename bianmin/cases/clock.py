@@ -1,0 +1,68 @@
+"""The working-day calendar and warning thresholds the case engine uses — one place to swap the source.
+
+When the editable calendar app (bianmin.calendar) is installed, its calendar wins; until then the
+calendar is built once from the chinese_calendar data.
+"""
+
+import datetime as dt
+from functools import cache
+
+from django.conf import settings
+
+from bianmin.core import clock
+from bianmin.worktime import Calendar, Light
+
+YELLOW_THRESHOLD = 1  # working days; DOMAIN.md: yellow when the deadline is within 1 working day
+ART32_NOTICE_DAYS = 5  # 行政许可法 Art. 32: tell the applicant what to supplement within 5 working days
+
+
+@cache
+def _builtin_calendar() -> Calendar:
+    return Calendar.from_chinese_calendar()
+
+
+def current_calendar(region=None) -> Calendar:
+    try:
+        from bianmin.calendar.services import calendar_for
+    except ImportError:
+        return _builtin_calendar()
+    return calendar_for(region)
+
+
+def yellow_threshold(county_code: str | None = None) -> int:
+    """Per-county threshold from settings.WARNING_YELLOW_DAYS ({"610324000000": 2}), else 1."""
+    per_county = getattr(settings, "WARNING_YELLOW_DAYS", {}) or {}
+    if county_code and county_code in per_county:
+        return int(per_county[county_code])
+    return int(per_county.get("default", YELLOW_THRESHOLD))
+
+
+def county_of(region_code: str) -> str:
+    return region_code[:6] + "000000"
+
+
+def warning_of(case, today: dt.date | None = None, calendar: Calendar | None = None) -> Light:
+    """The case's light. A suspended case's clock is stopped, so it shows none until it resumes."""
+    from bianmin.cases.models import State
+
+    today = today or clock.today()
+    calendar = calendar or current_calendar()
+    if case.state == State.SUSPENDED:
+        return Light("none", True)
+    threshold = yellow_threshold(county_of(case.center.region_id))
+    return calendar.warning_light(case.deadline, case.is_finished, today, threshold)
+
+
+def notice_due(pending_since: dt.date, calendar: Calendar | None = None) -> dt.date:
+    """The last day to tell the applicant what to supplement (Art. 32)."""
+    calendar = calendar or current_calendar()
+    return calendar.add_workdays(pending_since, ART32_NOTICE_DAYS).date
+
+
+def overdue_receipt(case, today: dt.date | None = None, calendar: Calendar | None = None) -> bool:
+    """True when the case has waited in "received" past Art. 32's five working days: it counts as accepted."""
+    from bianmin.cases.models import State
+
+    if case.state != State.RECEIVED:
+        return False
+    return (today or clock.today()) > notice_due(case.pending_since, calendar)

@@ -1,0 +1,102 @@
+"""The documents a case issues (受理通知书 …): a data snapshot at issue time, rendered on demand as A4 HTML or PDF.
+
+The snapshot keeps what the applicant was told (deadline, reasons, the center's phones) even if the case
+or the center changes later; rendering adds the QR code to the public tracking page.
+"""
+
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from bianmin.cases.models import Case, Document
+from bianmin.core import clock
+
+KINDS = {
+    "acceptance_notice": "受理通知书",
+    "supplement_notice": "补正材料通知书",
+    "refusal_notice": "不予受理通知书",
+    "deferral_promise": "容缺受理承诺书",
+    "suspension_notice": "暂停计时告知书",
+    "extension_notice": "延期告知书",
+    "denial_decision": "不予许可决定书",
+    "completion_notice": "办结通知",
+    "delivery_receipt": "送达回证",
+}
+
+# 行政复议法 Art. 20 (60 days), 行政诉讼法 Art. 46 (6 months): told in every adverse decision.
+RIGHTS = (
+    "如不服本决定，可自收到本通知之日起六十日内向扶风县人民政府申请行政复议，"
+    "或者自收到本通知之日起六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def _date(value) -> str:
+    return f"{value:%Y年%m月%d日}" if value else ""
+
+
+def _time(value) -> str:
+    return f"{value.astimezone(clock.SHANGHAI):%Y年%m月%d日 %H:%M}" if value else ""
+
+
+def snapshot(case: Case, kind: str, **extra) -> dict:
+    center, item = case.center, case.item
+    return {
+        "kind": kind,
+        "title": KINDS[kind],
+        "center": center.name,
+        "center_address": center.address,
+        "service_phone": center.service_phone or item.consult_phone,
+        "supervision_phone": center.supervision_phone or item.supervise_phone,
+        "number": case.number,
+        "query_code": case.query_code,
+        "issued_on": _date(clock.today()),
+        "item": item.name,
+        "item_code": item.code,
+        "item_version": item.version,
+        "promised_limit_days": item.promised_limit_days,
+        "applicant": case.applicant_name,
+        "received_at": _time(case.received_at),
+        "accepted_at": _time(case.accepted_at),
+        "completed_at": _time(case.completed_at),
+        "deadline": _date(case.deadline),
+        "deadline_confirmed": case.deadline_confirmed,
+        "rights": RIGHTS,
+        **extra,
+    }
+
+
+def issue_document(case: Case, kind: str, **extra) -> Document:
+    """Called by the services inside their transaction; the row is the record that the document exists."""
+    return Document.objects.create(
+        case=case, kind=kind, title=KINDS[kind], created_at=clock.now(), data=snapshot(case, kind, **extra)
+    )
+
+
+def tracking_url(number: str, query_code: str, request=None) -> str:
+    """The public tracking page; absolute, from PUBLIC_BASE_URL or the request, so a phone can open it."""
+    path = reverse("cases:track", args=[number]) + "?" + urlencode({"code": query_code})
+    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    if base:
+        return base.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def render_html(document: Document, request=None) -> str:
+    data = document.data
+    url = tracking_url(data["number"], data["query_code"], request)
+    qr = segno.make(url, error="m").png_data_uri(scale=4, border=2)
+    return render_to_string(
+        f"cases/documents/{document.kind}.html", {"doc": data, "qr": qr, "tracking_url": url}, request=None
+    )
+
+
+def render_pdf(document: Document, request=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_html(document, request)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

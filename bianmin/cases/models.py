@@ -1,0 +1,381 @@
+"""The case (办件) and everything that hangs off it: materials, scans, tasks, suspensions, timeline, documents.
+
+A case points at the exact item row (version) it was received under, so republishing an item never
+changes an existing case. Nothing on a case is deleted: the timeline (Event) is append-only.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from bianmin.catalog.models import CaseClass, Item, Material
+from bianmin.regions.models import Center, Department, Region
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "已收件"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "待补正"
+    REFUSED = "refused", "不予受理"
+    ACCEPTED = "accepted", "已受理"
+    SUSPENDED = "suspended", "暂停计时"
+    ESCALATED = "escalated", "已上报"
+    COMPLETED = "completed", "已办结"
+    DELIVERED = "delivered", "已送达"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# States in which the case is over for the clock and the warning light.
+FINISHED_STATES = frozenset({State.REFUSED, State.COMPLETED, State.DELIVERED, State.WITHDRAWN})
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "窗口"
+    ONLINE = "online", "网上"
+    PROXY = "proxy", "村级代办"
+    PHONE = "phone", "电话"
+    MOBILE = "mobile", "流动服务"
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "个人"
+    ORGANISATION = "organisation", "法人或其他组织"
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "准予"
+    DENIED = "denied", "不予许可"
+
+
+class Case(models.Model):
+    number = models.CharField("办件编号", max_length=40, unique=True)
+    query_code = models.CharField("查询码", max_length=6)
+    item = models.ForeignKey(
+        Item, verbose_name="事项（版本）", on_delete=models.PROTECT, related_name="cases"
+    )
+    center = models.ForeignKey(
+        Center, verbose_name="受理中心", on_delete=models.PROTECT, related_name="cases"
+    )
+    # The applicant's village when an agent registered the case: the agent's scope reads it.
+    village = models.ForeignKey(
+        Region,
+        verbose_name="所在村（社区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    proxy_home_visit = models.BooleanField("上门代办", default=False)
+    proxy_mandate = models.BooleanField("已签代办委托书", default=False)
+    # applicant
+    applicant_kind = models.CharField("申请人类型", max_length=12, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    applicant_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    applicant_contact_name = models.CharField("联系人", max_length=40, blank=True)
+    applicant_phone = models.CharField("联系电话", max_length=20)
+    applicant_address = models.CharField("地址", max_length=200, blank=True)
+    # A citizen account that applied online (may withdraw and supplement its own case).
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="own_cases"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="收件人",
+        on_delete=models.PROTECT,
+        related_name="submitted_cases",
+    )
+    # lifecycle
+    state = models.CharField(
+        "状态", max_length=24, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    case_class = models.CharField("办件类型", max_length=10, choices=CaseClass.choices, db_index=True)
+    outcome = models.CharField("办理结果", max_length=10, choices=Outcome.choices, blank=True)
+    received_at = models.DateTimeField("收件时间", db_index=True)
+    # The day the case last entered "received" (intake or supplement): Art. 32's five days run from it.
+    pending_since = models.DateField("待受理起算日")
+    supplement_requested_at = models.DateTimeField("补正告知时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    # clock
+    clock_started_on = models.DateField("计时起算日", null=True, blank=True)
+    deadline = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
+    deadline_confirmed = models.BooleanField("期限已确认", default=True)
+    paused_days = models.PositiveIntegerField("暂停计时工作日", default=0)
+    resume_to = models.CharField("恢复后状态", max_length=24, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    extension_reason = models.CharField("延长理由", max_length=500, blank=True)
+    promise_date = models.DateField("容缺补齐日期", null=True, blank=True)
+    # decisions
+    escalated_to = models.ForeignKey(
+        Department, verbose_name="上报部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opinion = models.TextField("初审意见", blank=True)
+    result = models.TextField("办理结果说明", blank=True)
+    reason = models.TextField("不予受理/不予许可理由", blank=True)
+    answers = models.JSONField("表单回答", default=dict, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["center", "state"]), models.Index(fields=["center", "received_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+
+class MaterialStatus(models.TextChoices):
+    RECEIVED = "received", "已收"
+    MISSING = "missing", "缺少"
+    DEFERRED = "deferred", "容缺后补"
+    DEFECTIVE = "defective", "不符合要求"
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    material = models.ForeignKey(Material, verbose_name="材料", on_delete=models.PROTECT, related_name="+")
+    originals = models.PositiveSmallIntegerField("原件份数", default=0)
+    copies = models.PositiveSmallIntegerField("复印件份数", default=0)
+    status = models.CharField(
+        "状态", max_length=10, choices=MaterialStatus.choices, default=MaterialStatus.RECEIVED
+    )
+    reason = models.CharField("原因", max_length=300, blank=True)
+    promise_date = models.DateField("承诺补齐日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办件材料"
+        verbose_name_plural = "办件材料"
+        ordering = ["case", "material__position", "material_id"]
+        constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_once")]
+
+    def __str__(self):
+        return f"{self.case_id}·{self.material_id}·{self.status}"
+
+
+def attachment_path(instance, filename):
+    # Never the uploader's file name: it may carry personal data, and it is not trusted.
+    return f"cases/{instance.case_id}/{instance.token}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A scan of a material; served only through a view that checks the caller may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    case_material = models.ForeignKey(
+        CaseMaterial, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "扫描件"
+        verbose_name_plural = "扫描件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.token
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
+            self.content_type, ""
+        )
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", "待会签"
+    APPROVED = "approved", "同意"
+    DENIED = "denied", "不同意"
+
+
+class Task(models.Model):
+    """One joint department's part of a joint case (联办会签)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="case_tasks")
+    state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "联办任务"
+        verbose_name_plural = "联办任务"
+        ordering = ["case", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="task_once_per_department")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}·{self.department_id}·{self.state}"
+
+
+class SuspensionKind(models.TextChoices):
+    HEARING = "hearing", "听证"
+    INSPECTION = "inspection", "检验"
+    TESTING = "testing", "检测"
+    APPRAISAL = "appraisal", "鉴定"
+    EXPERT_REVIEW = "expert_review", "专家评审"
+    PUBLICITY = "publicity", "公示"
+
+
+class Suspension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suspensions")
+    kind = models.CharField(max_length=16, choices=SuspensionKind.choices)
+    reason = models.TextField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    workdays = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "特别程序（暂停计时）"
+        verbose_name_plural = "特别程序（暂停计时）"
+        ordering = ["case", "started_on", "id"]
+
+    def __str__(self):
+        return f"{self.case_id}·{self.kind}·{self.started_on}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("办件时间线只能追加，不能修改")
+
+    def delete(self):
+        raise TypeError("办件时间线只能追加，不能删除")
+
+
+class Event(models.Model):
+    """One step on a case's timeline: who, as what, when, what, from which state to which. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=60, blank=True)
+    role = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=24)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办件时间线"
+        verbose_name_plural = "办件时间线"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id}·{self.action}·{self.at}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("办件时间线只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("办件时间线只能追加，不能删除")
+
+
+class Document(models.Model):
+    """A document issued on a case; `data` is the snapshot it was issued with, rendered on demand."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=24)
+    title = models.CharField(max_length=40)
+    created_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class CaseCounter(models.Model):
+    """The last number given at one center on one day, so numbers are gapless per center per day."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "day"], name="case_counter_per_center_day")]
+
+    def __str__(self):
+        return f"{self.center_id}·{self.day}·{self.last}"
+
+
+class NumberPrefix(models.Model):
+    """A center's short, unique prefix for case numbers (法门镇 → FM), fixed at first use."""
+
+    center = models.OneToOneField(Center, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=8, unique=True)
+
+    def __str__(self):
+        return self.prefix
+
+
+class IdempotencyKey(models.Model):
+    """A create request's Idempotency-Key: a retry with the same key gets the first case back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return self.key
+
+
+class Notification(models.Model):
+    """An SMS-like message to the applicant, written by a background task after the action commits."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=24)
+    phone = models.CharField(max_length=20)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind}·{self.case_id}"
+
+
+class TrackFailure(models.Model):
+    """A failed public tracking lookup; recent rows throttle guessing of query codes."""
+
+    address = models.CharField(max_length=64, db_index=True, blank=True)
+    number = models.CharField(max_length=40, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.number}@{self.at}"

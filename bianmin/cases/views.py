@@ -1,0 +1,54 @@
+"""Pages: the public tracking page behind the QR code, and the printable A4 documents for staff."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from bianmin.accounts.services import client_address
+from bianmin.cases.documents import KINDS, render_html, render_pdf
+from bianmin.cases.selectors import cases_visible_to
+from bianmin.cases.tracking import find_tracked, timeline
+from bianmin.core.errors import NotFound, TooMany
+
+
+def track(request, number: str):
+    """Phone-width progress page; no personal data. Wrong code and unknown number look the same."""
+    code = request.GET.get("code", "")[:12]
+    context = {"number": number, "code": code}
+    if not code:
+        return render(request, "cases/track.html", context)
+    try:
+        case = find_tracked(number[:40], code, client_address(request))
+    except TooMany:
+        return render(
+            request, "cases/track.html", {**context, "error": "查询过于频繁，请稍后再试。"}, status=429
+        )
+    except NotFound:
+        return render(
+            request, "cases/track.html", {**context, "error": "办件编号或查询码不正确。"}, status=404
+        )
+    return render(request, "cases/track.html", {**context, "case": case, "events": timeline(case)})
+
+
+def _document(request, number: str, kind: str):
+    case = cases_visible_to(request.user).filter(number=number).first()
+    document = (
+        case and kind in KINDS and case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
+    )
+    if not document:
+        raise Http404
+    return document
+
+
+@login_required
+def document_page(request, number: str, kind: str):
+    return HttpResponse(render_html(_document(request, number, kind), request))
+
+
+@login_required
+def document_pdf(request, number: str, kind: str):
+    response = HttpResponse(
+        render_pdf(_document(request, number, kind), request), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{number}-{kind}.pdf"'
+    return response
