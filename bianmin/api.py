@@ -7,9 +7,9 @@ from ninja import NinjaAPI, Schema
 from bianmin.accounts.api import router as accounts_router
 from bianmin.accounts.api import staff_router
 from bianmin.calendar.api import router as calendar_router
-from bianmin.catalog.api import router as catalog_router
 from bianmin.cases.api import public_router as tracking_router
 from bianmin.cases.api import router as cases_router
+from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
 from bianmin.regions.api import router as regions_router
 

@@ -6,7 +6,9 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.browser
+# Committed data for the live server's thread. serialized_rollback: the flush afterwards then leaves the
+# tables empty instead of re-creating content types, which a later serialized_rollback test would clash with.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM = os.environ.get("BIANMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,7 +31,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server):
     """The live server with the demo county (committed, so the server's thread sees it)."""
     call_command("load_demo", verbosity=0)
     return live_server.url
