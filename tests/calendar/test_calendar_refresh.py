@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -47,6 +48,16 @@ def test_a_write_made_outside_this_process_is_seen_on_the_next_call(client, now)
     assert client.get("/api/v1/calendar/days/2026-03-03").json()["workday"] is False
 
 
+def _test_database_url() -> str:
+    """The URL of the test database this process uses, for a second process (SQLite or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "", safe="")
+    password = quote(db["PASSWORD"] or "", safe="")
+    return f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_saved_by_another_process_is_seen_at_once(client, now):
     call_command("load_demo", verbosity=0)
@@ -58,7 +69,7 @@ def test_an_edit_saved_by_another_process_is_seen_at_once(client, now):
         "import datetime as dt; from bianmin.accounts.models import User; from bianmin.calendar import services; "
         "services.set_day(2026, dt.date(2026, 3, 3), 'holiday', '另一进程', User.objects.get(username='admin'))"
     )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"}
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=settings.BASE_DIR,
