@@ -1,14 +1,10 @@
-"""The working-day calendar and warning thresholds the case engine uses — one place to swap the source.
-
-When the editable calendar app (bianmin.calendar) is installed, its calendar wins; until then the
-calendar is built once from the chinese_calendar data.
-"""
+"""The working-day calendar and warning thresholds the case engine uses."""
 
 import datetime as dt
-from functools import cache
 
 from django.conf import settings
 
+from bianmin.calendar.services import calendar_for
 from bianmin.core import clock
 from bianmin.worktime import Calendar, Light
 
@@ -16,16 +12,8 @@ YELLOW_THRESHOLD = 1  # working days; DOMAIN.md: yellow when the deadline is wit
 ART32_NOTICE_DAYS = 5  # 行政许可法 Art. 32: tell the applicant what to supplement within 5 working days
 
 
-@cache
-def _builtin_calendar() -> Calendar:
-    return Calendar.from_chinese_calendar()
-
-
 def current_calendar(region=None) -> Calendar:
-    try:
-        from bianmin.calendar.services import calendar_for
-    except ImportError:
-        return _builtin_calendar()
+    """The administrator-edited calendar, with the local holidays of `region`'s subtree."""
     return calendar_for(region)
 
 
