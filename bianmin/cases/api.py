@@ -12,11 +12,11 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.accounts.services import client_address
 from bianmin.cases import services
-from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of, yellow_threshold
+from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.documents import KINDS, render_pdf
 from bianmin.cases.lifecycle import ACTION_LABELS, ACTIONS
-from bianmin.cases.models import FINISHED_STATES, ApplicantKind, Case, State
-from bianmin.cases.selectors import case_for, cases_visible_to, with_details
+from bianmin.cases.models import ApplicantKind, Case
+from bianmin.cases.selectors import case_for, cases_visible_to, warning_q, with_details
 from bianmin.cases.tracking import find_tracked, timeline
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
@@ -366,19 +366,6 @@ def create_case(request, payload: CaseIn):
     return Status(201 if created else 200, case_json(fresh, today=today, calendar=calendar, detail=True))
 
 
-def _warning_q(warning: str, today: dt.date, calendar) -> Q:
-    # Mirrors worktime.warning_light so the filter and the light shown never disagree.
-    open_q = ~Q(state__in=FINISHED_STATES | {State.SUSPENDED}) & Q(deadline__isnull=False)
-    if warning == "none":
-        return ~open_q
-    if warning == "red":
-        return open_q & Q(deadline__lt=today)
-    green_from = calendar.add_workdays(today, yellow_threshold() + 1).date
-    if warning == "yellow":
-        return open_q & Q(deadline__gte=today, deadline__lt=green_from)
-    return open_q & Q(deadline__gte=green_from)
-
-
 @router.get("/cases", response=CasePage, by_alias=True, auth=staff_auth, summary="办件列表（仅本人范围内）")
 def list_cases(request, filters: Query[CaseFilter]):
     today, calendar = _today_and_calendar()
@@ -388,7 +375,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     if filters.case_class:
         cases = cases.filter(case_class=filters.case_class)
     if filters.warning:
-        cases = cases.filter(_warning_q(filters.warning, today, calendar))
+        cases = cases.filter(warning_q(filters.warning, today, calendar))
     if filters.center:
         cases = cases.filter(center__code=filters.center)
     if filters.item:
@@ -463,6 +450,7 @@ def act_on_case(request, number: str, action: str, payload: ActionIn | None = No
         "suspend": lambda: {"kind": body.kind, "reason": body.reason},
         "resume": lambda: {},
         "extend": lambda: {"days": body.days, "reason": body.reason},
+        "request_extension": lambda: {"days": body.days, "reason": body.reason},
         "approve": lambda: {"department": body.department},
         "deny": lambda: {"reason": body.reason, "department": body.department},
         "escalate": lambda: {"opinion": body.opinion},

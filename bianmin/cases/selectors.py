@@ -10,7 +10,8 @@ from operator import or_
 from django.db.models import Prefetch, Q, QuerySet
 
 from bianmin.accounts.scope import scope_of
-from bianmin.cases.models import Case, Document, Task
+from bianmin.cases.clock import yellow_threshold
+from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
 from bianmin.catalog.models import Item
 
 
@@ -64,3 +65,17 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
         Prefetch("tasks", queryset=Task.objects.select_related("department", "decided_by")),
         Prefetch("documents", queryset=Document.objects.only("id", "case_id", "kind", "title", "created_at")),
     )
+
+
+def warning_q(warning: str, today, calendar) -> Q:
+    """Cases whose light is `warning` today, as a filter; the API list and the queues share it."""
+    # Mirrors worktime.warning_light so the filter and the light shown never disagree.
+    open_q = ~Q(state__in=FINISHED_STATES | {State.SUSPENDED}) & Q(deadline__isnull=False)
+    if warning == "none":
+        return ~open_q
+    if warning == "red":
+        return open_q & Q(deadline__lt=today)
+    green_from = calendar.add_workdays(today, yellow_threshold() + 1).date
+    if warning == "yellow":
+        return open_q & Q(deadline__gte=today, deadline__lt=green_from)
+    return open_q & Q(deadline__gte=green_from)

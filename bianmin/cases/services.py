@@ -722,6 +722,35 @@ def extend_case(user, ref, *, version=None, days: int | None, reason: str) -> Ca
     return case
 
 
+def pending_extension_request(case: Case) -> Event | None:
+    """The approver's request the director has not acted on yet (none once the case was extended)."""
+    if case.extension_days:
+        return None
+    return case.events.filter(action="request_extension").order_by("-at", "-id").first()
+
+
+@transaction.atomic
+def request_extension(user, ref, *, version=None, days: int | None, reason: str) -> Case:
+    """申请延期: the approver asks the director for more time; only an event, the director then extends."""
+    act = _begin(user, ref, "request_extension", version)
+    case = act.case
+    if case.extension_days:
+        raise Conflict("该办件已延长过一次", code="already_extended")
+    if pending_extension_request(case):
+        raise Conflict("已提交延期申请，等待中心负责人审批", code="extension_requested")
+    allowed = case.item.extension_days
+    errors = {}
+    if allowed == 0:
+        errors["days"] = "该事项依法不能延长"
+    elif not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= allowed:
+        errors["days"] = f"延长天数应为 1–{allowed} 个工作日"
+    if not _text(reason):
+        errors["reason"] = "请写明申请延期的理由"
+    if errors:
+        raise Invalid("延期申请有误", fields=errors)
+    return _finish(act, note=_text(reason)[:500], data={"days": days})
+
+
 @transaction.atomic
 def decide_task(
     user, ref, *, decision: str, version=None, reason: str = "", department: str | None = None
@@ -850,7 +879,7 @@ def class_allows(case: Case, action: str) -> bool:
         return case.case_class == CaseClass.ESCALATED
     if action == "complete" and case.case_class == CaseClass.ESCALATED:
         return case.state == State.ESCALATED
-    if action == "extend":
+    if action in ("extend", "request_extension"):
         return case.item.extension_days > 0 and not case.extension_days
     return True
 
@@ -877,6 +906,7 @@ ACTION_SERVICES = {
     "suspend": suspend_case,
     "resume": resume_case,
     "extend": extend_case,
+    "request_extension": request_extension,
     "approve": approve_task,
     "deny": deny_task,
     "escalate": escalate_case,
@@ -962,3 +992,54 @@ def scan_for(user, ref, attachment_id: int) -> Attachment:
     if not attachment:
         raise NotFound("未找到该文件")
     return attachment
+
+
+# --- one-screen intake -----------------------------------------------------------------------------
+
+INTAKE_DECISIONS = ("register", "accept", "request_supplement", "refuse")
+
+
+def intake_case(
+    user,
+    *,
+    decision: str = "register",
+    scans: list[tuple[int, object]] = (),
+    deferred=(),
+    promise_date: dt.date | None = None,
+    missing: list[dict] | None = None,
+    reason: str = "",
+    **receive,
+) -> tuple[Case, bool]:
+    """一窗受理 on one screen: receive, attach the scans, then accept / request supplement / refuse.
+
+    All or nothing: if the decision is refused (a required material missing, no reason…) the case, its
+    scans and its events are rolled back and the files written are removed, so the clerk fixes the form
+    and submits again. A retried Idempotency-Key returns the first case untouched (created False).
+    """
+    if decision not in INTAKE_DECISIONS:
+        raise Invalid("请选择受理、补正、不予受理或仅收件", fields={"decision": "无效的操作"})
+    saved: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            case, created = receive_case(user, **receive)
+            if not created:
+                return case, False
+            for material, upload in scans:
+                try:
+                    saved.append(attach_scan(user, case, upload, material=material))
+                except ApiError as exc:
+                    raise exc.__class__(
+                        exc.message, fields={f"scans.{material}": exc.fields.get("file", exc.message)}
+                    ) from exc
+            if decision == "accept":
+                accept_case(user, case, deferred=deferred, promise_date=promise_date)
+            elif decision == "request_supplement":
+                request_supplement(user, case, missing=missing or [])
+            elif decision == "refuse":
+                refuse_case(user, case, reason=reason)
+    except Exception:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    case.refresh_from_db()
+    return case, True

@@ -15,7 +15,8 @@ from bianmin.core.errors import NotFound, TooMany
 ADDRESS_LIMIT = 10  # failures from one address …
 NUMBER_LIMIT = 20  # … or against one case number …
 WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
-PUBLIC_ACTIONS = set(ACTION_LABELS) - {"reveal", "upload"}
+# Internal steps (reading personal data, scans, an approver asking the director for more time) stay off.
+PUBLIC_ACTIONS = set(ACTION_LABELS) - {"reveal", "upload", "request_extension"}
 
 
 def find_tracked(number: str, code: str | None, address: str) -> Case:

@@ -67,4 +67,6 @@ def test_allowed_actions_follow_state_and_role(api, now):
     ]  # fmt: skip
     assert minzheng.get(f"cases/{number}").json()["allowed_actions"] == []
     clerk.post(f"cases/{number}/actions/accept", {})
-    assert minzheng.get(f"cases/{number}").json()["allowed_actions"] == ["suspend", "complete"]
+    assert minzheng.get(f"cases/{number}").json()["allowed_actions"] == [
+        "suspend", "request_extension", "complete",
+    ]  # fmt: skip
