@@ -10,6 +10,7 @@ class Area:
     title: str
     description: str
     url_name: str | None = None  # a named URL once the feature exists
+    queue: str | None = None  # a case queue (bianmin.cases.queues): linked, with its count
 
 
 AREAS: dict[str, list[Area]] = {
@@ -19,24 +20,31 @@ AREAS: dict[str, list[Area]] = {
         Area("事项清单", "事项、材料、表单字段与办事指南", "catalog_manage:list"),
     ],
     Role.SUPERVISOR: [
+        Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
         Area("电子监察", "全县办件的红黄灯预警与督办"),
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
     ],
     Role.APPROVER: [
-        Area("本部门待办", "待审批、联办任务、暂停计时的办件"),
-        Area("即将到期与超期", "按办结期限排序，黄灯红灯优先"),
+        Area("本部门待办", "已受理、由本部门牵头审批的办件", queue="department"),
+        Area("待我会签", "联办件中等待本部门会签的任务", queue="joint-tasks"),
+        Area("上报件", "乡镇初审后上报本部门决定的办件", queue="escalated"),
+        Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
+        Area("即将到期", "办结期限在1个工作日内（黄灯）", queue="due-soon"),
+        Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
     ],
     Role.DIRECTOR: [
-        Area("中心全部办件", "各窗口、各部门办件及预警灯"),
-        Area("延期审批", "审批人员提交的延长办理期限申请"),
+        Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
+        Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
+        Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
     ],
     Role.CLERK: [
-        Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理"),
-        Area("待补正", "已一次性告知、等待群众补齐材料的办件"),
-        Area("待送达", "已办结、待送达群众的办件"),
-        Area("今日收件", "今天本窗口收到的全部申请"),
+        Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
+        Area("待受理", "已收件、待决定；超过5个工作日未告知补正的视为受理", queue="to-decide"),
+        Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),
+        Area("待送达", "已办结、待送达群众的办件", queue="to-deliver"),
+        Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
     ],
     Role.AGENT: [
         Area("代办登记", "为村民登记申请、记录委托、拍照上传材料"),

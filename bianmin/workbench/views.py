@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from bianmin.accounts.scope import scope_of
+from bianmin.cases.queues import counts_for
 from bianmin.workbench.areas import areas_for
 
 
@@ -18,10 +19,19 @@ def home(request):
     scope = scope_of(request.user)
     posts = request.user.posts.filter(is_active=True).select_related("region", "center", "department__center")
     roles = set(scope.roles) | ({"admin"} if scope.is_admin else set())
+    # One COUNT per queue the user works from; an area whose queue is not theirs is left out.
+    counts = {queue.key: n for queue, n in counts_for(request.user)}
+    areas = [
+        (
+            label,
+            [(area, counts.get(area.queue)) for area in role_areas if not area.queue or area.queue in counts],
+        )
+        for label, role_areas in areas_for(roles)
+    ]
     return render(
         request,
         "workbench/home.html",
-        {"posts": posts, "areas": areas_for(roles), "is_citizen": not scope.is_staff_member},
+        {"posts": posts, "areas": areas, "is_citizen": not scope.is_staff_member},
     )
 
 

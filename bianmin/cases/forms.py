@@ -1,0 +1,530 @@
+"""Staff forms for cases: the intake form built from an item's questions and checklist, and one small form
+per action on the case page.
+
+The intake form is shared: the window uses it with the window/phone/mobile channels and the decision
+buttons; the village agent's registration (proxy app) uses it with the proxy channel alone. A form only
+shapes input for the services; the services remain the judge, and `add_service_errors` puts what they
+refuse back on the right field in Chinese.
+"""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django import forms
+
+from bianmin.cases.models import ApplicantKind, Case, Channel, MaterialStatus, Outcome, SuspensionKind
+from bianmin.cases.services import DELIVERY_METHODS, MAX_SCAN_BYTES, sniff
+from bianmin.cases.validators import credit_code_error, id_number_error, phone_error
+from bianmin.catalog.models import FieldType, Item
+from bianmin.core.errors import ApiError
+
+WINDOW_CHANNELS = (Channel.WINDOW, Channel.PHONE, Channel.MOBILE)
+DEFAULT_SUPPLEMENT_REASON = "未提交该材料，请补交"
+REQUIRED = "此项必填"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ScanField(forms.FileField):
+    """Any number of scans for one material: JPEG, PNG or PDF judged by content, each ≤ 20 MB."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        for upload in files:
+            if upload.size > MAX_SCAN_BYTES:
+                raise forms.ValidationError(f"“{upload.name}”超过 20 MB")
+            head = upload.read(16)
+            upload.seek(0)
+            if sniff(head) is None:
+                raise forms.ValidationError(f"“{upload.name}”不是 JPEG、PNG 图片或 PDF")
+        return files
+
+
+def _choice_pairs(choices) -> list[tuple[str, str]]:
+    pairs = []
+    for choice in choices or []:
+        if isinstance(choice, dict):
+            value = str(choice.get("value", choice.get("code", choice.get("label", ""))))
+            pairs.append((value, str(choice.get("label", value))))
+        else:
+            pairs.append((str(choice), str(choice)))
+    return pairs
+
+
+def _question_field(question) -> forms.Field:
+    """One form field for one of the item's questions (Item.fields), typed as the question says."""
+    common = {"label": question.label, "required": question.required, "help_text": question.help_text}
+    if question.datatype == FieldType.NUMBER:
+        return forms.DecimalField(max_digits=17, decimal_places=2, **common)
+    if question.datatype == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if question.datatype == FieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "请选择")] + _choice_pairs(question.choices), **common)
+    if question.datatype == FieldType.MULTI_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=_choice_pairs(question.choices), widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.CharField(max_length=1000, **common)
+
+
+def _answer_value(value):
+    """A cleaned answer as the services and JSON expect it."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class IntakeForm(forms.Form):
+    """收件表单 for one item: applicant, the item's questions, its material checklist, and the channel.
+
+    `channels` limits the channel choice (a single channel becomes a hidden field); `decisions` adds the
+    window's decision inputs (容缺 materials and date, the refusal reason, supplement reasons).
+    Field names: q_<question code>; m<material id>_received / _originals / _copies / _scans / _reason.
+    """
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    channel = forms.ChoiceField(label="收件渠道", widget=forms.RadioSelect)
+    applicant_kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label="申请人姓名/单位名称", max_length=100, required=False)
+    id_number = forms.CharField(
+        label="身份证号", max_length=18, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=40, required=False)
+    phone = forms.CharField(
+        label="联系电话", max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    address = forms.CharField(label="住址", max_length=200, required=False)
+
+    def __init__(self, item: Item, *args, channels=WINDOW_CHANNELS, decisions: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.questions = list(item.fields.all())
+        self.materials = list(item.materials.all())
+        self.decisions = decisions
+        self.fields["channel"].choices = [(c, Channel(c).label) for c in channels]
+        self.fields["channel"].initial = channels[0]
+        if len(channels) == 1:
+            self.fields["channel"].widget = forms.HiddenInput()
+        if not self.is_bound:
+            self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        for question in self.questions:
+            self.fields[f"q_{question.code}"] = _question_field(question)
+        for m in self.materials:
+            self.fields[f"m{m.pk}_received"] = forms.BooleanField(label="已收", required=False)
+            self.fields[f"m{m.pk}_originals"] = forms.IntegerField(
+                label="原件", min_value=0, max_value=99, initial=m.originals, required=False
+            )
+            self.fields[f"m{m.pk}_copies"] = forms.IntegerField(
+                label="复印件", min_value=0, max_value=99, initial=m.copies, required=False
+            )
+            self.fields[f"m{m.pk}_scans"] = ScanField(label="扫描件")
+            if decisions:
+                self.fields[f"m{m.pk}_reason"] = forms.CharField(
+                    label="补正原因",
+                    max_length=300,
+                    required=False,
+                    widget=forms.TextInput(
+                        attrs={"placeholder": "需补正时填写；未勾选的必备材料默认“未提交”"}
+                    ),
+                )
+        if decisions:
+            deferrable = [(m.pk, m.name) for m in self.materials if m.deferrable]
+            self.fields["deferred"] = forms.TypedMultipleChoiceField(
+                label="容缺后补的材料", choices=deferrable, coerce=int, required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
+            self.fields["promise_date"] = forms.DateField(
+                label="承诺补齐日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+            self.fields["refuse_reason"] = forms.CharField(
+                label="不予受理理由",
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    # --- what the template iterates -----------------------------------------------------------------
+    def question_fields(self):
+        return [self[f"q_{q.code}"] for q in self.questions]
+
+    def material_rows(self):
+        """One row per material of the checklist with its bound fields, for the template."""
+        rows = []
+        for m in self.materials:
+            rows.append(
+                {
+                    "material": m,
+                    "received": self[f"m{m.pk}_received"],
+                    "originals": self[f"m{m.pk}_originals"],
+                    "copies": self[f"m{m.pk}_copies"],
+                    "scans": self[f"m{m.pk}_scans"],
+                    "reason": self[f"m{m.pk}_reason"] if self.decisions else None,
+                }
+            )
+        return rows
+
+    # --- checks the page can make before the services -----------------------------------------------
+    def clean(self):
+        data = super().clean()
+        kind = data.get("applicant_kind") or ApplicantKind.PERSON
+        if not (data.get("name") or "").strip():
+            self.add_error("name", "请填写申请人姓名" if kind == ApplicantKind.PERSON else "请填写单位名称")
+        phone = (data.get("phone") or "").replace(" ", "")
+        data["phone"] = phone
+        if not phone:
+            self.add_error("phone", "请填写联系电话")
+        elif why := phone_error(phone):
+            self.add_error("phone", why)
+        if kind == ApplicantKind.PERSON:
+            id_number = (data.get("id_number") or "").strip().upper()
+            data["id_number"] = id_number
+            if not id_number:
+                self.add_error("id_number", "请填写身份证号")
+            elif why := id_number_error(id_number):
+                self.add_error("id_number", why)
+        else:
+            code = (data.get("credit_code") or "").strip().upper()
+            data["credit_code"] = code
+            if not code:
+                self.add_error("credit_code", "请填写统一社会信用代码")
+            elif why := credit_code_error(code):
+                self.add_error("credit_code", why)
+            if not (data.get("contact_name") or "").strip():
+                self.add_error("contact_name", "请填写联系人")
+        for m in self.materials:
+            if data.get(f"m{m.pk}_scans") and not data.get(f"m{m.pk}_received"):
+                self.add_error(f"m{m.pk}_received", "上传了扫描件，请勾选“已收”")
+        return data
+
+    # --- what the services take ---------------------------------------------------------------------
+    def receive_kwargs(self) -> dict:
+        """Keyword arguments for services.receive_case (and intake_case)."""
+        data = self.cleaned_data
+        kind = data.get("applicant_kind") or ApplicantKind.PERSON
+        applicant = {"kind": kind, "name": data["name"].strip(), "phone": data["phone"]}
+        if kind == ApplicantKind.PERSON:
+            applicant.update(id_number=data["id_number"], address=data.get("address", "").strip())
+        else:
+            applicant.update(
+                credit_code=data["credit_code"],
+                contact_name=data["contact_name"].strip(),
+                address=data.get("address", "").strip(),
+            )
+        answers = {}
+        for q in self.questions:
+            value = data.get(f"q_{q.code}")
+            if value not in (None, "", []):
+                answers[q.code] = _answer_value(value)
+        materials = [
+            {
+                "material": m.pk,
+                "originals": data.get(f"m{m.pk}_originals") or 0,
+                "copies": data.get(f"m{m.pk}_copies") or 0,
+            }
+            for m in self.materials
+            if data.get(f"m{m.pk}_received")
+        ]
+        return {
+            "item": self.item.code,
+            "channel": data["channel"],
+            "applicant": applicant,
+            "answers": answers,
+            "materials": materials,
+            "idempotency_key": data.get("idempotency_key") or None,
+        }
+
+    def scans(self) -> list[tuple[int, object]]:
+        return [(m.pk, f) for m in self.materials for f in self.cleaned_data.get(f"m{m.pk}_scans") or []]
+
+    def missing(self) -> list[dict]:
+        """一次性告知: every material with a reason, and every unticked required one (default reason)."""
+        out = []
+        for m in self.materials:
+            reason = (self.cleaned_data.get(f"m{m.pk}_reason") or "").strip()
+            if not reason and m.required and not self.cleaned_data.get(f"m{m.pk}_received"):
+                reason = DEFAULT_SUPPLEMENT_REASON
+            if reason:
+                out.append({"material": m.pk, "reason": reason})
+        return out
+
+    def decision_kwargs(self, decision: str) -> dict:
+        data = self.cleaned_data
+        return {
+            "decision": decision,
+            "deferred": data.get("deferred") or [],
+            "promise_date": data.get("promise_date"),
+            "missing": self.missing() if decision == "request_supplement" else None,
+            "reason": data.get("refuse_reason") or "",
+        }
+
+    def add_service_errors(self, exc: ApiError, *, missing: list[dict] | None = None) -> None:
+        """Put a service's 422 fields back on the form's fields (Chinese messages from the services)."""
+        ticked = (
+            [m["material"] for m in self.receive_kwargs()["materials"]]
+            if hasattr(self, "cleaned_data")
+            else []
+        )
+        for key, why in (exc.fields or {}).items():
+            self.add_error(self._field_for(key, ticked, missing or []), why)
+        if not exc.fields:
+            self.add_error(None, exc.message)
+
+    def _field_for(self, key: str, ticked: list[int], missing: list[dict]) -> str | None:
+        head, _, rest = key.partition(".")
+        if head == "applicant":
+            return (
+                {"kind": "applicant_kind"}.get(rest, rest) if rest in self.fields or rest == "kind" else None
+            )
+        if head == "answers" and f"q_{rest}" in self.fields:
+            return f"q_{rest}"
+        if head == "scans" and f"m{rest}_scans" in self.fields:
+            return f"m{rest}_scans"
+        if head in ("materials", "missing"):
+            index, _, _ = rest.partition(".")
+            source = [e["material"] for e in missing] if head == "missing" else ticked
+            if index.isdigit() and int(index) < len(source):
+                pk = source[int(index)]
+                name = f"m{pk}_reason" if head == "missing" else f"m{pk}_received"
+                return name if name in self.fields else None
+            return None
+        if key == "reason":
+            return "refuse_reason" if "refuse_reason" in self.fields else None
+        if key in ("deferred", "promise_date", "channel") and key in self.fields:
+            return key
+        return None
+
+
+# --- the case page's action forms ------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Base of the case page's action forms: the version travels as a hidden field (stale → 409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, case: Case, *args, **kwargs):
+        kwargs.setdefault("initial", {})["version"] = case.version
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def kwargs(self) -> dict:
+        return {}
+
+    def add_service_errors(self, exc: ApiError) -> None:
+        for key, why in (exc.fields or {}).items():
+            self.add_error(key if key in self.fields else None, why)
+        if not exc.fields:
+            self.add_error(None, exc.message)
+
+
+def _reason(label: str, required: bool = True, rows: int = 2) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=2000, required=required, widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": REQUIRED},
+    )  # fmt: skip
+
+
+def _date(label: str, required: bool = False) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AcceptForm(ActionForm):
+    deferred = forms.TypedMultipleChoiceField(
+        label="容缺后补的材料", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    promise_date = _date("承诺补齐日期")
+
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        rows = [
+            r for r in case.materials.all() if r.status != MaterialStatus.RECEIVED and r.material.deferrable
+        ]
+        self.fields["deferred"].choices = [(r.material_id, r.material.name) for r in rows]
+        if not rows:
+            del self.fields["deferred"], self.fields["promise_date"]
+
+    def kwargs(self):
+        return {
+            "deferred": self.cleaned_data.get("deferred") or [],
+            "promise_date": self.cleaned_data.get("promise_date"),
+        }
+
+
+class MaterialListForm(ActionForm):
+    """A checkbox per material of the case, with a reason (supplement request) or counts (supplement)."""
+
+    def rows(self):
+        return list(self.case.materials.all())
+
+    def material_fields(self):
+        return [[self[n] for n in self.fields if n.startswith(f"m{row.material_id}_")] for row in self.rows()]
+
+
+class RequestSupplementForm(MaterialListForm):
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        for row in self.rows():
+            lacking = row.status != MaterialStatus.RECEIVED and row.material.required
+            self.fields[f"m{row.material_id}_on"] = forms.BooleanField(
+                label=row.material.name, required=False, initial=lacking
+            )
+            self.fields[f"m{row.material_id}_reason"] = forms.CharField(
+                label="原因", max_length=300, required=False,
+                initial=(row.reason or DEFAULT_SUPPLEMENT_REASON) if lacking else "",
+            )  # fmt: skip
+
+    def kwargs(self):
+        data, missing = self.cleaned_data, []
+        for row in self.rows():
+            if data.get(f"m{row.material_id}_on"):
+                missing.append(
+                    {"material": row.material_id, "reason": data.get(f"m{row.material_id}_reason", "")}
+                )
+        return {"missing": missing}
+
+    def add_service_errors(self, exc):
+        listed = self.kwargs()["missing"] if hasattr(self, "cleaned_data") else []
+        for key, why in (exc.fields or {}).items():
+            head, _, rest = key.partition(".")
+            index = rest.partition(".")[0]
+            if head == "missing" and index.isdigit() and int(index) < len(listed):
+                self.add_error(f"m{listed[int(index)]['material']}_reason", why)
+            else:
+                self.add_error(None, why)
+
+
+class SupplementForm(MaterialListForm):
+    def rows(self):
+        return [r for r in self.case.materials.all() if r.status != MaterialStatus.RECEIVED]
+
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        for row in self.rows():
+            m = row.material
+            self.fields[f"m{m.pk}_on"] = forms.BooleanField(label=m.name, required=False, initial=True)
+            self.fields[f"m{m.pk}_originals"] = forms.IntegerField(
+                label="原件", min_value=0, max_value=99, initial=m.originals, required=False
+            )
+            self.fields[f"m{m.pk}_copies"] = forms.IntegerField(
+                label="复印件", min_value=0, max_value=99, initial=m.copies, required=False
+            )
+
+    def kwargs(self):
+        data = self.cleaned_data
+        return {
+            "materials": [
+                {
+                    "material": row.material_id,
+                    "originals": data.get(f"m{row.material_id}_originals") or 0,
+                    "copies": data.get(f"m{row.material_id}_copies") or 0,
+                }
+                for row in self.rows()
+                if data.get(f"m{row.material_id}_on")
+            ]
+        }
+
+
+class ReasonForm(ActionForm):
+    reason = _reason("理由")
+
+    def kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class RefuseForm(ReasonForm):
+    reason = _reason("不予受理理由")
+
+
+class WithdrawForm(ReasonForm):
+    reason = _reason("撤回原因", required=False)
+
+
+class DenyForm(ReasonForm):
+    reason = _reason("不同意的理由")
+
+
+class SuspendForm(ActionForm):
+    kind = forms.ChoiceField(label="特别程序", choices=SuspensionKind.choices)
+    reason = _reason("理由")
+
+    def kwargs(self):
+        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}
+
+
+class DaysForm(ActionForm):
+    days = forms.IntegerField(
+        label="延长工作日", min_value=1, max_value=365, error_messages={"required": REQUIRED}
+    )
+    reason = _reason("理由")
+
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        self.fields["days"].help_text = f"本事项依法最多可延长 {case.item.extension_days} 个工作日，仅一次"
+        requested = getattr(case, "pending_request", None)
+        if requested is not None and not self.is_bound:
+            self.initial.update(days=requested.data.get("days"), reason=requested.note)
+
+    def kwargs(self):
+        return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
+
+
+class EscalateForm(ActionForm):
+    opinion = _reason("初审意见", rows=3)
+
+    def kwargs(self):
+        return {"opinion": self.cleaned_data["opinion"]}
+
+
+class CompleteForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label="办理结果", choices=Outcome.choices, initial=Outcome.APPROVED, widget=forms.RadioSelect
+    )
+    result = _reason("结果说明", required=False)
+    reason = _reason("不予许可理由（不予许可时必填）", required=False)
+
+    def kwargs(self):
+        return {k: self.cleaned_data[k] for k in ("outcome", "result", "reason")}
+
+
+class DeliverForm(ActionForm):
+    method = forms.ChoiceField(label="送达方式", choices=list(DELIVERY_METHODS.items()), initial="window")
+    receiver = forms.CharField(label="签收人", max_length=100, required=False, help_text="空则为申请人本人")
+
+    def kwargs(self):
+        return {"method": self.cleaned_data["method"], "receiver": self.cleaned_data["receiver"]}
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "accept": AcceptForm,
+    "request_supplement": RequestSupplementForm,
+    "supplement": SupplementForm,
+    "refuse": RefuseForm,
+    "suspend": SuspendForm,
+    "resume": ActionForm,
+    "extend": DaysForm,
+    "request_extension": DaysForm,
+    "approve": ActionForm,
+    "deny": DenyForm,
+    "escalate": EscalateForm,
+    "complete": CompleteForm,
+    "deliver": DeliverForm,
+    "withdraw": WithdrawForm,
+}

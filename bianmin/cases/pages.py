@@ -1,0 +1,303 @@
+"""Staff pages for cases: intake at the window (一窗受理), the work queues, the case page and its actions.
+
+Views stay thin: validate with a form, call one service, render. Every read goes through the scoped
+selectors, and every service error becomes a Chinese message on the page (422 on the field, 409 banner,
+403 banner, 404 page) — never a 500.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bianmin.accounts.models import Role
+from bianmin.accounts.scope import scope_of
+from bianmin.cases import queues, services
+from bianmin.cases.clock import overdue_receipt, warning_of
+from bianmin.cases.documents import KINDS
+from bianmin.cases.forms import ACTION_FORMS, IntakeForm
+from bianmin.cases.lifecycle import ACTION_LABELS
+from bianmin.cases.models import ApplicantKind, State
+from bianmin.cases.selectors import case_for, warning_q
+from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.catalog import selectors as catalog
+from bianmin.catalog.models import CaseClass
+from bianmin.core.errors import ApiError, Invalid, NotFound
+from bianmin.regions.models import Center
+
+STALE = "办件已被他人更新，请刷新后重试"
+PAGE_SIZE = 20
+# The document a step issues, offered for printing right after it.
+ISSUED = {
+    "accept": "acceptance_notice",
+    "request_supplement": "supplement_notice",
+    "refuse": "refusal_notice",
+    "suspend": "suspension_notice",
+    "extend": "extension_notice",
+    "complete": "completion_notice",
+    "deliver": "delivery_receipt",
+}
+DANGER = {"refuse", "withdraw", "deny"}
+ROLE_LABELS = {**dict(Role.choices), "applicant": "申请人"}
+
+
+def _problem(exc: ApiError) -> str:
+    return STALE if exc.code == "stale_version" else exc.message
+
+
+# --- intake ----------------------------------------------------------------------------------------
+
+
+def _intake_center(request) -> Center:
+    """The center this clerk (or director) takes applications for; others may not use the window."""
+    scope = scope_of(request.user)
+    if not scope.has_role(Role.CLERK, Role.DIRECTOR) or not scope.center_ids:
+        raise Http404
+    return Center.objects.select_related("region").filter(pk__in=scope.center_ids).order_by("code").first()
+
+
+def _items(center: Center, q: str):
+    return catalog.published_items(center.region, q)[:20] if q.strip() else []
+
+
+@login_required
+def intake_items(request):
+    """htmx live search: the center's published items matching a name, code or pinyin initials."""
+    center = _intake_center(request)
+    q = request.GET.get("q", "")[:60]
+    return render(request, "cases/partials/item_results.html", {"items": _items(center, q), "q": q})
+
+
+@login_required
+def intake(request):
+    center = _intake_center(request)
+    code = request.GET.get("item", "")[:40]
+    q = request.GET.get("q", "")[:60]
+    item = catalog.published_item(code) if code else None
+    if item is None or not center.region_id.startswith(item.region.prefix):
+        return render(request, "cases/intake.html", {"center": center, "q": q, "items": _items(center, q)})
+    form = IntakeForm(item, request.POST or None, request.FILES or None)
+    status, problem = 200, None
+    if request.method == "POST":
+        decision = request.POST.get("decision", "register")
+        if form.is_valid():
+            kwargs = form.decision_kwargs(decision)
+            try:
+                case, _ = services.intake_case(
+                    request.user, **form.receive_kwargs(), scans=form.scans(), **kwargs
+                )
+            except Invalid as exc:
+                form.add_service_errors(exc, missing=kwargs["missing"])
+                status = exc.status
+            except ApiError as exc:
+                problem, status = _problem(exc), exc.status
+            else:
+                messages.success(request, f"已{ACTION_LABELS.get(decision, '收件')}：{case.number}")
+                return _to_case(case.number, ISSUED.get(decision))
+        else:
+            status = 422
+    context = {"center": center, "item": item, "form": form, "problem": problem}
+    return render(request, "cases/intake.html", context, status=status)
+
+
+def _to_case(number: str, issued: str | None = None):
+    url = reverse("cases:case", args=[number])
+    return redirect(f"{url}?issued={issued}" if issued else url)
+
+
+# --- queues ----------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request, key: str):
+    found = queues.BY_KEY.get(key)
+    if found is None or found not in queues.queues_for(request.user):
+        raise Http404
+    ctx = queues.context(request.user)
+    cases = queues.queue_cases(request.user, found, ctx)
+    filters = {k: request.GET.get(k, "")[:40].strip() for k in ("q", "state", "case_class", "warning")}
+    if filters["q"]:
+        q = filters["q"]
+        cases = cases.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
+    if filters["state"] in State.values and found.all_states:
+        cases = cases.filter(state=filters["state"])
+    if filters["case_class"] in CaseClass.values:
+        cases = cases.filter(case_class=filters["case_class"])
+    if filters["warning"] in ("green", "yellow", "red", "none"):
+        cases = cases.filter(warning_q(filters["warning"], ctx.today, ctx.calendar))
+    page = Paginator(queues.with_row_details(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "case": case,
+            "light": warning_of(case, ctx.today, ctx.calendar).color,
+            "overdue_receipt": overdue_receipt(case, ctx.today, ctx.calendar),
+            "extension_request": (case.extension_requests or [None])[0],
+        }
+        for case in page
+    ]
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "queue": found,
+            "queues": queues.queues_for(request.user),
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "query": query,
+            "states": State.choices,
+            "classes": CaseClass.choices,
+        },
+    )
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+
+def _case_or_404(request, number: str):
+    case = case_for(request.user, number[:40])
+    if case is None:
+        raise Http404
+    return case
+
+
+def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> dict:
+    ctx = queues.context(request.user)
+    actions = services.available_actions(request.user, case)
+    if "extend" in actions:
+        case.pending_request = services.pending_extension_request(case)
+    forms = []
+    for action in actions:
+        form = bound if bound is not None and bound.action == action else ACTION_FORMS[action](case)
+        form.action = action
+        forms.append(
+            {
+                "action": action,
+                "label": ACTION_LABELS[action],
+                "form": form,
+                "danger": action in DANGER,
+                "open": form is bound,
+            }
+        )
+    files: dict[int | None, list] = {}
+    for attachment in case.attachments.all():
+        files.setdefault(attachment.case_material_id, []).append(attachment)
+    latest = {}
+    for document in case.documents.all():
+        latest[document.kind] = document
+    issued = request.GET.get("issued", "")
+    return {
+        "case": case,
+        "applicant": _applicant(case, revealed),
+        "revealed": revealed is not None,
+        "light": warning_of(case, ctx.today, ctx.calendar).color,
+        "overdue_receipt": overdue_receipt(case, ctx.today, ctx.calendar),
+        "materials": [(row, files.get(row.pk, [])) for row in case.materials.all()],
+        "loose_files": files.get(None, []),
+        "answers": _answers(case),
+        "documents": list(latest.values()),
+        "issued": latest.get(issued) if issued in KINDS else None,
+        "actions": forms,
+        "events": [
+            (e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in case.events.all()
+        ],
+        "problem": problem,
+    }
+
+
+def _applicant(case, revealed: dict | None) -> dict:
+    person = case.applicant_kind == ApplicantKind.PERSON
+    return {
+        "person": person,
+        "name": case.applicant_name,
+        "id_number": (revealed or {}).get("id_number") or mask_id_number(case.applicant_id_number),
+        "credit_code": case.applicant_credit_code,
+        "contact_name": case.applicant_contact_name,
+        "phone": (revealed or {}).get("phone") or mask_phone(case.applicant_phone),
+        "address": case.applicant_address,
+    }
+
+
+def _answers(case) -> list[tuple[str, str]]:
+    labels = {f.code: f.label for f in case.item.fields.all()}
+    out = []
+    for code, value in (case.answers or {}).items():
+        shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+        out.append((labels.get(code, code), shown))
+    return out
+
+
+@login_required
+def case_page(request, number: str):
+    case = _case_or_404(request, number)
+    return render(request, "cases/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_action(request, number: str, action: str):
+    if action not in ACTION_FORMS:
+        raise Http404
+    case = _case_or_404(request, number)
+    form = ACTION_FORMS[action](case, request.POST)
+    form.action = action
+    if form.is_valid():
+        try:
+            services.ACTION_SERVICES[action](
+                request.user, case.number, version=form.cleaned_data.get("version"), **form.kwargs()
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except Invalid as exc:
+            form.add_service_errors(exc)
+            status, problem = exc.status, None
+        except ApiError as exc:
+            # Stale version, wrong state, not yours: nothing changed; show the page as it is now.
+            fresh = _case_or_404(request, number)
+            context = _case_context(request, fresh, problem=_problem(exc))
+            return render(request, "cases/case.html", context, status=exc.status)
+        else:
+            messages.success(request, f"已{ACTION_LABELS[action]}")
+            return _to_case(case.number, ISSUED.get(action))
+    else:
+        status, problem = 422, None
+    return render(
+        request, "cases/case.html", _case_context(request, case, bound=form, problem=problem), status=status
+    )
+
+
+@login_required
+@require_POST
+def reveal(request, number: str):
+    """查看完整号码: the service records the reading on the timeline; htmx swaps the applicant block."""
+    try:
+        revealed = services.reveal_applicant(request.user, number[:40])
+    except NotFound as exc:
+        raise Http404 from exc
+    case = _case_or_404(request, number)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "cases/partials/applicant.html",
+            {"case": case, "applicant": _applicant(case, revealed), "revealed": True},
+        )
+    return render(request, "cases/case.html", _case_context(request, case, revealed=revealed))
+
+
+@login_required
+def case_file(request, number: str, file_id: int):
+    """A material's scan, only to someone who may see the case (404 otherwise, as for the case)."""
+    try:
+        attachment = services.scan_for(request.user, number[:40], file_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.token}{attachment.extension}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
