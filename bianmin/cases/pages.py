@@ -114,8 +114,9 @@ def _to_case(number: str, issued: str | None = None):
 
 @login_required
 def queue(request, key: str):
+    mine = queues.queues_for(request.user)
     found = queues.BY_KEY.get(key)
-    if found is None or found not in queues.queues_for(request.user):
+    if found is None or found not in mine:
         raise Http404
     ctx = queues.context(request.user)
     cases = queues.queue_cases(request.user, found, ctx)
@@ -145,7 +146,7 @@ def queue(request, key: str):
         "cases/queue.html",
         {
             "queue": found,
-            "queues": queues.queues_for(request.user),
+            "queues": mine,
             "page": page,
             "rows": rows,
             "filters": filters,

@@ -11,15 +11,25 @@ LOADERS = [
     "bianmin.accounts.demo",
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
+    "bianmin.cases.demo",
 ]
+# Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
+CASE_LOADERS = {"bianmin.cases.demo"}
 
 
 class Command(BaseCommand):
     help = "加载演示数据：扶风县及其乡镇、村、中心、部门和演示账号（可重复执行）"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-cases", action="store_true", help="只加载区划、人员、日历和事项，不生成演示办件"
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             for path in LOADERS:
+                if options.get("no_cases") and path in CASE_LOADERS:
+                    continue
                 import_module(path).load()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("演示数据已就绪：扶风县（610324000000）"))
