@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from bianmin.catalog.demo import DEMO_ITEMS
 from bianmin.cases.validators import id_check_char
+from bianmin.catalog.demo import DEMO_ITEMS
 
 # Committed data for the live server's thread; serialized_rollback leaves the tables empty afterwards
 # instead of re-creating content types that a later serialized_rollback test would clash with.
