@@ -119,6 +119,9 @@ class IntakeForm(forms.Form):
         self.questions = list(item.fields.all())
         self.materials = list(item.materials.all())
         self.decisions = decisions
+        # Required by kind (person or organisation), so checked in clean(); marked for the eye here.
+        for name in ("name", "id_number", "credit_code", "contact_name", "phone"):
+            self.fields[name].marked_required = True
         self.fields["channel"].choices = [(c, Channel(c).label) for c in channels]
         self.fields["channel"].initial = channels[0]
         if len(channels) == 1:

@@ -893,8 +893,21 @@ def available_actions(user, case: Case) -> list[str]:
         if not step or not class_allows(case, action):
             continue
         if scope.is_admin or any(_may_act_as(role, scope, user, case, action) for role in step[1]):
-            names.append(action)
+            if _worth_offering(scope, case, action):
+                names.append(action)
     return names
+
+
+def _worth_offering(scope: Scope, case: Case, action: str) -> bool:
+    """Steps the table allows but the case's own data rules out right now (the service would answer 409)."""
+    if action in ("approve", "deny"):
+        pending = {t.department_id for t in case.tasks.all() if t.state == TaskState.PENDING}
+        return bool(pending) and (scope.is_admin or bool(pending & scope.department_ids))
+    if action == "complete" and case.case_class == CaseClass.JOINT:
+        return all(t.state != TaskState.PENDING for t in case.tasks.all())
+    if action == "request_extension":
+        return pending_extension_request(case) is None
+    return True
 
 
 # One entry per API action: the API maps a JSON body onto these keyword arguments.
