@@ -482,8 +482,13 @@ class DaysForm(ActionForm):
         super().__init__(case, *args, **kwargs)
         self.fields["days"].help_text = f"本事项依法最多可延长 {case.item.extension_days} 个工作日，仅一次"
         requested = getattr(case, "pending_request", None)
-        if requested is not None and not self.is_bound:
-            self.initial.update(days=requested.data.get("days"), reason=requested.note)
+        if requested is not None:
+            self.fields["days"].help_text = (
+                f"{requested.actor_name}申请延长 {requested.data.get('days')} 个工作日。"
+                + self.fields["days"].help_text
+            )
+            if not self.is_bound:
+                self.initial.update(days=requested.data.get("days"), reason=requested.note)
 
     def kwargs(self):
         return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
