@@ -28,6 +28,8 @@ KINDS = {
     "mandate": "代办委托书",
     "handover_sheet": "代办交接单",
 }
+# Issued only on village proxy cases (by bianmin.proxy.services).
+PROXY_KINDS = frozenset({"mandate", "handover_sheet"})
 
 # 行政复议法 Art. 20 (60 days), 行政诉讼法 Art. 46 (6 months): told in every adverse decision.
 RIGHTS = (
