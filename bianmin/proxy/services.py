@@ -499,6 +499,7 @@ def _signed(user, case: Case, mandate: Mandate, signature: str) -> None:
     issue_document(
         case, "mandate", villager=mandate.villager_name, villager_id=mandate.villager_id_number,
         entrusted=mandate.entrusted, agent=user.display_name, method=how, signature=signature,
+        home_visit=case.proxy_home_visit,
         signed_at=f"{mandate.signed_at.astimezone(clock.SHANGHAI):%Y年%m月%d日 %H:%M}",
     )  # fmt: skip
 
