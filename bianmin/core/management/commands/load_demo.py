@@ -11,6 +11,7 @@ LOADERS = [
     "bianmin.accounts.demo",
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
+    "bianmin.proxy.demo",
 ]
 
 
