@@ -11,6 +11,7 @@ from bianmin.cases.api import public_router as tracking_router
 from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
+from bianmin.proxy.api import router as proxy_router
 from bianmin.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -52,3 +53,4 @@ api.add_router("", calendar_router)
 api.add_router("", catalog_router)
 api.add_router("", cases_router)
 api.add_router("", tracking_router)
+api.add_router("", proxy_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bianmin.cases",
     "bianmin.workbench",
     "bianmin.calendar",
+    "bianmin.proxy",
 ]
 
 MIDDLEWARE = [

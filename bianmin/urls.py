@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/catalog/", include("bianmin.catalog.manage_urls")),
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
+    path("proxy/", include("bianmin.proxy.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

@@ -72,28 +72,3 @@ def api(demo):
         return ApiClient(token_for(username) if username else None)
 
     return make
-
-
-CHROMIUM_PATH = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    """Headless Debian Chromium through Playwright's sync API; skipped without it, except in CI (fails)."""
-    import os
-
-    if not os.path.exists(CHROMIUM_PATH):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM_PATH}; CI must install it")
-        pytest.skip(f"Chromium not found at {CHROMIUM_PATH}")
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()

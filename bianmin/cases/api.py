@@ -22,6 +22,7 @@ from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
+from bianmin.proxy.custody import CUSTODY_RELATED, custody_of
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["tracking"])
@@ -142,6 +143,14 @@ class MaterialOut(Schema):
     files: list[dict]
 
 
+class CustodyRef(Schema):
+    """Where the case and its papers are now (village, in_transit, township, county) and who holds them."""
+
+    location: str
+    location_label: str
+    holder: str
+
+
 class CaseOut(Schema):
     number: str
     query_code: str | None = None
@@ -168,6 +177,7 @@ class CaseOut(Schema):
     materials: list[MaterialOut] | None = None
     answers: dict[str, Any] | None = None
     allowed_actions: list[str] | None = None
+    custody: CustodyRef | None = None
 
 
 class CasePage(Schema):
@@ -281,6 +291,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
             for t in case.tasks.all()
         ],
         "version": case.version,
+        "custody": custody_of(case),
         "documents": [
             {"kind": d.kind, "title": d.title, "url": f"/api/v1/cases/{case.number}/documents/{d.kind}.pdf"}
             for d in _latest_documents(case)
@@ -389,6 +400,7 @@ def list_cases(request, filters: Query[CaseFilter]):
         cases = cases.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
         cases = cases.filter(received_at__date__lte=filters.received_to)
+    cases = cases.select_related(*CUSTODY_RELATED)  # custody in each row without a query per case
     count, page = paginate(with_details(cases.order_by("-received_at", "-id")), filters)
     return {"count": count, "results": [case_json(c, today=today, calendar=calendar) for c in page]}
 

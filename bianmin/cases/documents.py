@@ -24,7 +24,12 @@ KINDS = {
     "denial_decision": "不予许可决定书",
     "completion_notice": "办结通知",
     "delivery_receipt": "送达回证",
+    # Village proxy service (bianmin.proxy)
+    "mandate": "代办委托书",
+    "handover_sheet": "代办交接单",
 }
+# Issued only on village proxy cases (by bianmin.proxy.services).
+PROXY_KINDS = frozenset({"mandate", "handover_sheet"})
 
 # 行政复议法 Art. 20 (60 days), 行政诉讼法 Art. 46 (6 months): told in every adverse decision.
 RIGHTS = (

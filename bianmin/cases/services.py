@@ -838,13 +838,23 @@ def complete_case(
 
 
 @transaction.atomic
-def deliver_case(user, ref, *, version=None, method: str = "window", receiver: str = "") -> Case:
-    """送达: the result reaches the applicant; the delivery receipt (送达回证) is issued."""
+def deliver_case(
+    user, ref, *, version=None, method: str = "window", receiver: str = "", signature: str = ""
+) -> Case:
+    """送达: the result reaches the applicant; the delivery receipt (送达回证) is issued.
+
+    `signature` is the receiver's signature (a PNG data URI) when signed on the agent's phone.
+    """
     act = _begin(user, ref, "deliver", version)
     method = method or ("proxy" if act.role == AGENT else "window")
     if method not in DELIVERY_METHODS:
         raise Invalid("送达方式无效", fields={"method": "应为 window、proxy、post 或 electronic"})
     case = act.case
+    if act.role == AGENT:
+        # An agent can only hand over a result the return handover has put in their hands (409).
+        from bianmin.proxy.custody import ensure_agent_holds
+
+        ensure_agent_holds(user, case)
     case.delivered_at = act.now
     receiver = _text(receiver)[:100] or case.applicant_name
     _finish(
@@ -852,7 +862,9 @@ def deliver_case(user, ref, *, version=None, method: str = "window", receiver: s
         note=f"{DELIVERY_METHODS[method]}，签收人：{receiver}",
         data={"method": method, "receiver": receiver},
     )
-    issue_document(case, "delivery_receipt", method=DELIVERY_METHODS[method], receiver=receiver)
+    issue_document(
+        case, "delivery_receipt", method=DELIVERY_METHODS[method], receiver=receiver, signature=signature
+    )
     return case
 
 

@@ -25,6 +25,7 @@ AREAS: dict[str, list[Area]] = {
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
+        Area("代办台账", "各村代办件数与往返用时，慢的村一目了然", "proxy:register"),
     ],
     Role.APPROVER: [
         Area("本部门待办", "已受理、由本部门牵头审批的办件", queue="department"),
@@ -38,6 +39,7 @@ AREAS: dict[str, list[Area]] = {
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
+        Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
     ],
     Role.CLERK: [
         Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
@@ -45,11 +47,14 @@ AREAS: dict[str, list[Area]] = {
         Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),
         Area("待送达", "已办结、待送达群众的办件", queue="to-deliver"),
         Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
+        Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
+        Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
     ],
     Role.AGENT: [
+        Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),
         Area("代办登记", "为村民登记申请、记录委托、拍照上传材料"),
-        Area("交接单", "送往镇中心的办件与带回的结果"),
-        Area("送达", "把办理结果交到村民手中并签收"),
+        Area("交接单", "送往镇中心的办件与带回的结果", "proxy:handovers"),
+        Area("代办台账", "本人代办的登记、交接、办结、送达", "proxy:register"),
     ],
 }
 

@@ -1,52 +1,13 @@
 """A real browser (Debian's Chromium, headless) signs in as the 法门镇 clerk, sees the home page, signs out."""
 
-import os
-import shutil
-
 import pytest
-from django.core.management import call_command
+from playwright import sync_api
 
 # Committed data for the live server's thread. serialized_rollback: the flush afterwards then leaves the
 # tables empty instead of re-creating content types, which a later serialized_rollback test would clash with.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = os.environ.get("BIANMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "Demo@2026"
-
-if not os.path.exists(CHROMIUM):
-    # On a developer's machine without Chromium, skip; in CI a missing browser is a failure.
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}; .ci/run installs it")
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def site(live_server):
-    """The live server with the demo county (committed, so the server's thread sees it)."""
-    call_command("load_demo", verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture
-def browser(site):
-    # Started after the demo is loaded: the sync API runs an event loop in this thread, and Django
-    # refuses database work while one is running.
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def sign_in_and_out(browser, site, viewport):

@@ -4,7 +4,6 @@ then the 民政 approver completes it. The case page must fit a 390 px phone wit
 import re
 
 import pytest
-from django.core.management import call_command
 
 from bianmin.cases.validators import id_check_char
 from bianmin.catalog.demo import DEMO_ITEMS
@@ -35,12 +34,10 @@ def fits(page, width):
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_window_walk_from_intake_to_completion(live_server, chromium):
+def test_window_walk_from_intake_to_completion(site, browser):
     from playwright.sync_api import expect
 
-    call_command("load_demo", verbosity=0, no_cases=True)
-    site = live_server.url
-    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
 
     # The clerk finds 高龄津贴申请 by its pinyin initials (htmx live search) and opens the form.
     sign_in(page, site, "famen_clerk")

@@ -24,8 +24,15 @@ def test_agent_registers_a_proxy_case_and_delivers_the_result(api, now):
     agent, clerk, minzheng = api("famen_agent"), api("famen_clerk"), api("famen_minzheng")
     number = agent.post("cases", intake(make_item("promised"), channel="proxy")).json()["number"]
     assert agent.post(f"cases/{number}/actions/accept", {}).status_code == 403
+    up = agent.post("handovers", {"direction": "up", "cases": [number]}).json()
+    clerk.post(f"handovers/{up['id']}/receive", {"received": [number]})
     clerk.post(f"cases/{number}/actions/accept", {})
     minzheng.post(f"cases/{number}/actions/complete", {"outcome": "approved"})
+    # The agent delivers only once the result came back down to them (proxy return handover).
+    r = agent.post(f"cases/{number}/actions/deliver", {"method": "proxy", "receiver": "张秀兰"})
+    assert r.status_code == 409
+    down = clerk.post("handovers", {"direction": "down", "cases": [number], "agent": "famen_agent"}).json()
+    agent.post(f"handovers/{down['id']}/receive", {"received": [number]})
     r = agent.post(f"cases/{number}/actions/deliver", {"method": "proxy", "receiver": "张秀兰"})
     assert r.status_code == 200, r.content
     assert r.json()["events"][-1]["role"] == "agent"

@@ -11,6 +11,7 @@ LOADERS = [
     "bianmin.accounts.demo",
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
+    "bianmin.proxy.demo",
     "bianmin.cases.demo",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.

@@ -1,0 +1,430 @@
+"""API for the village proxy service (API.md "Village proxy handovers" and additions): thin — validate,
+call a service or selector, shape JSON."""
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from bianmin.accounts.auth import staff_auth
+from bianmin.cases.api import iso
+from bianmin.core.errors import NotFound
+from bianmin.core.pagination import PageQuery, paginate
+from bianmin.proxy import services
+from bianmin.proxy.custody import custody_of
+from bianmin.proxy.documents import render_sheet_pdf
+from bianmin.proxy.register import build_register, workbook
+from bianmin.proxy.selectors import handover_for, handovers_visible_to, with_entries
+
+router = Router(tags=["proxy"])
+
+
+# --- schemas ---------------------------------------------------------------------------------------
+
+
+class HandoverIn(Schema):
+    direction: Literal["up", "down"]
+    cases: list[str] = Field(..., max_length=200)
+    agent: str | None = Field(None, max_length=150, description="down：带回结果的代办员用户名")
+
+
+class ReceiveIn(Schema):
+    received: list[str] = Field([], max_length=200)
+    notes: dict[str, str] = Field({}, description="{办件编号: 缺件说明}")
+    missing: list[str] = Field([], max_length=200, description="未随交接单送到的办件")
+
+
+class EndOut(Schema):
+    user: str | None
+    center: str | None
+    label: str
+
+
+class HandoverCaseOut(Schema):
+    number: str
+    item: str
+    applicant: str
+    state: str
+    papers: list[dict]
+    note: str
+    received_at: str | None
+    received_by: str | None
+
+
+class HandoverOut(Schema):
+    id: int
+    direction: str
+    state: str
+    from_: EndOut = Field(..., alias="from")
+    to: EndOut
+    village: str
+    agent: str
+    created_at: str
+    closed_at: str | None
+    sheet_url: str
+    cases: list[HandoverCaseOut]
+
+
+class HandoverPage(Schema):
+    count: int
+    results: list[HandoverOut]
+
+
+class HandoverFilter(PageQuery):
+    direction: Literal["up", "down"] | None = None
+    state: Literal["in_transit", "partly_received", "received"] | None = None
+
+
+class CustodyOut(Schema):
+    number: str
+    location: str
+    location_label: str
+    holder: str
+
+
+class MandateIn(Schema):
+    villager_name: str = Field("", max_length=100)
+    villager_id_number: str = Field("", max_length=40)
+    entrusted: str = Field("", max_length=2000)
+    method: Literal["signature", "sms"] = "signature"
+    signature: str = Field("", max_length=500_000, description="PNG 签名（data URL 或 base64）")
+    phone: str = Field("", max_length=20, description="sms：接收验证码的手机号，默认申请人电话")
+
+
+class MandateCodeIn(Schema):
+    code: str = Field(..., max_length=12)
+
+
+class MandateOut(Schema):
+    number: str
+    villager_name: str
+    method: str
+    signed: bool
+    signed_at: str | None
+    document_url: str | None
+
+
+class DeliveryIn(Schema):
+    receiver: str = Field("", max_length=100)
+    signature: str = Field("", max_length=500_000, description="签收人手写签名 PNG（data URL 或 base64）")
+    version: int | None = None
+
+
+class DeliveryOut(Schema):
+    number: str
+    state: str
+    delivered_at: str | None
+    receiver: str
+    document_url: str
+
+
+class PhotoOut(Schema):
+    id: int
+    material: int | None
+    content_type: str
+    size: int
+    url: str
+
+
+class RegisterQuery(Schema):
+    agent: str | None = Field(None, max_length=150)
+    village: str | None = Field(None, max_length=12)
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+
+
+class RegisterRow(Schema):
+    number: str
+    village: str
+    agent: str
+    applicant: str
+    item: str
+    home_visit: bool
+    state: str
+    received_at: str
+    handed_over_at: str | None
+    accepted_at: str | None
+    completed_at: str | None
+    delivered_at: str | None
+    intake_days: float | None
+    return_days: float | None
+    days: float | None
+
+
+class RegisterTotals(Schema):
+    registered: int
+    home_visits: int
+    handed_over: int
+    accepted: int
+    completed: int
+    delivered: int
+    avg_intake_days: float | None
+    avg_return_days: float | None
+    avg_days: float | None
+
+
+class RegisterVillage(Schema):
+    code: str
+    name: str
+    count: int
+    delivered: int
+    avg_intake_days: float | None
+    avg_return_days: float | None
+    avg_days: float | None
+    slow: bool
+
+
+class RegisterOut(Schema):
+    from_: str = Field(..., alias="from")
+    to: str
+    totals: RegisterTotals
+    villages: list[RegisterVillage]
+    rows: list[RegisterRow]
+
+
+# --- shaping ---------------------------------------------------------------------------------------
+
+
+def _end(user, center) -> dict:
+    label = " · ".join(x for x in (center.name if center else "", user.display_name if user else "") if x)
+    return {
+        "user": user.username if user else None,
+        "center": center.code if center else None,
+        "label": label,
+    }
+
+
+def handover_json(h) -> dict:
+    return {
+        "id": h.pk,
+        "direction": h.direction,
+        "state": h.state,
+        "from": _end(h.from_user, h.from_center),
+        "to": _end(h.to_user, h.to_center),
+        "village": h.village.name,
+        "agent": h.agent.username,
+        "created_at": iso(h.created_at),
+        "closed_at": iso(h.closed_at),
+        "sheet_url": f"/api/v1/handovers/{h.pk}/sheet.pdf",
+        "cases": [
+            {
+                "number": e.case.number,
+                "item": e.case.item.name,
+                "applicant": e.case.applicant_name,
+                "state": e.state,
+                "papers": e.papers,
+                "note": e.note,
+                "received_at": iso(e.received_at),
+                "received_by": e.received_by.display_name if e.received_by else None,
+            }
+            for e in h.entries.all()
+        ],
+    }
+
+
+def _fresh(request, handover_id: int):
+    handover = handover_for(request.user, handover_id)
+    if handover is None:
+        raise NotFound("未找到该交接单")
+    return handover
+
+
+# --- handovers -------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/handovers",
+    response={201: HandoverOut},
+    by_alias=True,
+    auth=staff_auth,
+    summary="新建交接单（上送/带回）",
+)
+def create_handover(request, payload: HandoverIn):
+    handover = services.create_handover(request.user, payload.direction, payload.cases, agent=payload.agent)
+    return Status(201, handover_json(_fresh(request, handover.pk)))
+
+
+@router.get(
+    "/handovers", response=HandoverPage, by_alias=True, auth=staff_auth, summary="交接单列表（仅本人范围内）"
+)
+def list_handovers(request, filters: Query[HandoverFilter]):
+    handovers = handovers_visible_to(request.user)
+    if filters.direction:
+        handovers = handovers.filter(direction=filters.direction)
+    if filters.state:
+        handovers = handovers.filter(state=filters.state)
+    count, page = paginate(with_entries(handovers.order_by("-created_at", "-id")), filters)
+    return {"count": count, "results": [handover_json(h) for h in page]}
+
+
+@router.get(
+    "/handovers/{handover_id}", response=HandoverOut, by_alias=True, auth=staff_auth, summary="交接单详情"
+)
+def get_handover(request, handover_id: int):
+    return handover_json(_fresh(request, handover_id))
+
+
+@router.post(
+    "/handovers/{handover_id}/receive",
+    response=HandoverOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="逐件签收交接单（可记缺件，部分签收则保持未结）",
+)
+def receive_handover(request, handover_id: int, payload: ReceiveIn):
+    services.receive_handover(
+        request.user, handover_id, received=payload.received, notes=payload.notes, missing=payload.missing
+    )
+    return handover_json(_fresh(request, handover_id))
+
+
+@router.get("/handovers/{handover_id}/sheet.pdf", auth=staff_auth, summary="代办交接单 PDF（带二维码）")
+def handover_sheet_pdf(request, handover_id: int):
+    handover = _fresh(request, handover_id)
+    response = HttpResponse(render_sheet_pdf(handover, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="handover-{handover.pk}.pdf"'
+    return response
+
+
+# --- per case: custody, mandate, photos, delivery ---------------------------------------------------
+
+
+@router.get(
+    "/proxy/cases/{number}/custody", response=CustodyOut, auth=staff_auth, summary="办件当前去向与持有人"
+)
+def get_custody(request, number: str):
+    from bianmin.proxy.selectors import proxy_cases_visible_to
+
+    case = proxy_cases_visible_to(request.user).filter(number=number).first()
+    if case is None:
+        raise NotFound("未找到该办件")
+    return {"number": case.number, **custody_of(case)}
+
+
+def _mandate_json(mandate) -> dict:
+    number = mandate.case.number
+    return {
+        "number": number,
+        "villager_name": mandate.villager_name,
+        "method": mandate.method,
+        "signed": mandate.signed_at is not None,
+        "signed_at": iso(mandate.signed_at),
+        "document_url": f"/api/v1/cases/{number}/documents/mandate.pdf" if mandate.signed_at else None,
+    }
+
+
+@router.post(
+    "/proxy/cases/{number}/mandate",
+    response={201: MandateOut},
+    auth=staff_auth,
+    summary="登记代办委托书（手写签名，或发送短信验证码）",
+)
+def record_mandate(request, number: str, payload: MandateIn):
+    mandate = services.record_mandate(
+        request.user, number, villager_name=payload.villager_name,
+        villager_id_number=payload.villager_id_number, entrusted=payload.entrusted, method=payload.method,
+        signature=payload.signature, phone=payload.phone,
+    )  # fmt: skip
+    return Status(201, _mandate_json(mandate))
+
+
+@router.post(
+    "/proxy/cases/{number}/mandate/confirm",
+    response=MandateOut,
+    auth=staff_auth,
+    summary="核对委托确认短信验证码",
+)
+def confirm_mandate(request, number: str, payload: MandateCodeIn):
+    return _mandate_json(services.confirm_mandate(request.user, number, payload.code))
+
+
+@router.post(
+    "/proxy/cases/{number}/photos",
+    response={201: PhotoOut},
+    auth=staff_auth,
+    summary="上传材料照片（仅 JPEG/PNG，≤5 MB，页面先压缩）",
+)
+def upload_photo(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+    attachment = services.attach_photo(request.user, number, file, material=material)
+    return Status(
+        201,
+        {
+            "id": attachment.pk,
+            "material": material,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "url": f"/api/v1/cases/{number}/files/{attachment.pk}",
+        },
+    )
+
+
+@router.post(
+    "/proxy/cases/{number}/delivery",
+    response=DeliveryOut,
+    auth=staff_auth,
+    summary="代办员送达并由村民手写签收送达回证",
+)
+def deliver(request, number: str, payload: DeliveryIn):
+    case = services.deliver_to_villager(
+        request.user, number, receiver=payload.receiver, signature=payload.signature, version=payload.version
+    )
+    return {
+        "number": case.number,
+        "state": case.state,
+        "delivered_at": iso(case.delivered_at),
+        "receiver": case.delivery_receipt.receiver,
+        "document_url": f"/api/v1/cases/{case.number}/documents/delivery_receipt.pdf",
+    }
+
+
+# --- the register ----------------------------------------------------------------------------------
+
+
+def _register(request, query: RegisterQuery):
+    return build_register(
+        request.user, agent=query.agent, village=query.village, date_from=query.from_, date_to=query.to
+    )
+
+
+@router.get(
+    "/proxy/register",
+    response=RegisterOut,
+    by_alias=True,
+    auth=staff_auth,
+    summary="代办登记台账（按代办员、按村、按期间）",
+)
+def get_register(request, query: Query[RegisterQuery]):
+    report = _register(request, query)
+    rows = [
+        {
+            **r,
+            **{
+                k: iso(r[k])
+                for k in ("received_at", "handed_over_at", "accepted_at", "completed_at", "delivered_at")
+            },
+        }
+        for r in report.rows
+    ]
+    return {
+        "from": report.date_from.isoformat(),
+        "to": report.date_to.isoformat(),
+        "totals": report.totals,
+        "villages": report.villages,
+        "rows": rows,
+    }
+
+
+@router.get("/proxy/register.xlsx", auth=staff_auth, summary="代办登记台账 Excel")
+def get_register_xlsx(request, query: Query[RegisterQuery]):
+    report = _register(request, query)
+    response = HttpResponse(
+        workbook(report, "村级代办登记台账"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="proxy-register-{report.date_from}-{report.date_to}.xlsx"'
+    )
+    return response

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from bianmin.proxy import views
+
+app_name = "proxy"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("handovers/", views.handover_list, name="handovers"),
+    path("handovers/new/", views.handover_new, name="handover_new"),
+    path("handovers/return/", views.return_new, name="return_new"),
+    path("handovers/<int:handover_id>/", views.handover_page, name="handover"),
+    path("handovers/<int:handover_id>/sheet/", views.handover_sheet, name="handover_sheet"),
+    path("handovers/<int:handover_id>/sheet.pdf", views.handover_sheet_pdf, name="handover_sheet_pdf"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/mandate/", views.mandate_page, name="mandate"),
+    path("cases/<str:number>/deliver/", views.deliver_page, name="deliver"),
+    path("register/", views.register_page, name="register"),
+    path("register.xlsx", views.register_xlsx, name="register_xlsx"),
+]

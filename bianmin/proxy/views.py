@@ -1,0 +1,368 @@
+"""Pages of the proxy service, phone first: the agent's home, handovers (both ways), the handover
+sheet, the mandate and the delivery receipt signed with a finger, and the register. Thin: every read
+goes through the scoped selectors, every write through a service; a refused write shows its message."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from bianmin.accounts.models import Role
+from bianmin.accounts.scope import scope_of
+from bianmin.cases.models import State
+from bianmin.core import clock
+from bianmin.core.errors import ApiError
+from bianmin.proxy import services
+from bianmin.proxy.custody import agent_holds, custody_of
+from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
+from bianmin.proxy.models import DutyDay, Location, Mandate
+from bianmin.proxy.register import build_register, workbook
+from bianmin.proxy.selectors import (
+    agent_village,
+    agents_of,
+    handover_for,
+    handovers_visible_to,
+    open_entry_case_ids,
+    proxy_cases_visible_to,
+    station_of,
+    with_entries,
+)
+from bianmin.regions.models import Center
+
+BUCKETS = [
+    ("to_hand_over", "待交接", "在您手中、等待送往镇中心"),
+    ("at_township", "在镇里", "在途或在镇中心、县级部门办理中"),
+    ("to_bring_back", "待带回", "已办结，待带回村里送达"),
+    ("delivered", "已送达", "最近送达的办件"),
+    ("closed", "已结束", "不予受理或已撤回"),
+]
+
+
+def _bucket(user, case, waiting: set[int]) -> str:
+    where = custody_of(case)["location"]
+    if case.state == State.DELIVERED:
+        return "delivered"
+    if case.state in (State.REFUSED, State.WITHDRAWN):
+        return "closed"
+    if case.state == State.COMPLETED:
+        return "to_bring_back"
+    if where == Location.VILLAGE and case.pk not in waiting and case.state in services.READY_TO_GO_UP:
+        return "to_hand_over"
+    return "at_township"
+
+
+def _sorted_cases(user):
+    cases = list(proxy_cases_visible_to(user).order_by("-received_at", "-id")[:300])
+    waiting = open_entry_case_ids([c.pk for c in cases])
+    grouped = {key: [] for key, _label, _help in BUCKETS}
+    for case in cases:
+        grouped[_bucket(user, case, waiting)].append(
+            {"case": case, "custody": custody_of(case), "mine": agent_holds(user, case)}
+        )
+    grouped["delivered"] = grouped["delivered"][:20]
+    return grouped
+
+
+@login_required
+def home(request):
+    """The agent's phone home: their village's cases by where they are, and their duty days."""
+    scope = scope_of(request.user)
+    if Role.AGENT not in scope.roles:
+        return redirect("proxy:handovers")
+    grouped = _sorted_cases(request.user)
+    village = agent_village(request.user)
+    station = station_of(village) if village else None
+    buckets = [
+        {"key": key, "label": label, "help": help_text, "rows": grouped[key]}
+        for key, label, help_text in BUCKETS
+    ]
+    open_handovers = list(
+        with_entries(handovers_visible_to(request.user).filter(state__in=("in_transit", "partly_received")))[
+            :10
+        ]
+    )
+    return render(
+        request,
+        "proxy/home.html",
+        {
+            "buckets": buckets,
+            "village": village,
+            "station": station,
+            "duty_days": DutyDay.objects.filter(agent=request.user),
+            "today_weekday": clock.today().weekday(),
+            "open_handovers": open_handovers,
+        },
+    )
+
+
+@login_required
+def handover_list(request):
+    handovers = list(with_entries(handovers_visible_to(request.user).order_by("-created_at", "-id"))[:100])
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "proxy/handover_list.html",
+        {"handovers": handovers, "is_clerk": bool(scope.center_ids), "is_agent": Role.AGENT in scope.roles},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_new(request):
+    """The agent picks the cases in hand and makes a handover to the township."""
+    if request.method == "POST":
+        try:
+            handover = services.create_handover(request.user, "up", request.POST.getlist("cases"))
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"交接单 No.{handover.pk} 已生成，请带上材料交镇中心。")
+            return redirect("proxy:handover", handover.pk)
+    grouped = _sorted_cases(request.user)
+    rows = [row for row in grouped["to_hand_over"] if row["mine"]]
+    return render(request, "proxy/handover_new.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_new(request):
+    """The clerk gives completed proxy cases back to a village agent (return handover)."""
+    scope = scope_of(request.user)
+    if not scope.center_ids:
+        raise Http404
+    if request.method == "POST":
+        try:
+            handover = services.create_handover(
+                request.user, "down", request.POST.getlist("cases"), agent=request.POST.get("agent")
+            )
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"交接单 No.{handover.pk} 已生成，请代办员签收带回。")
+            return redirect("proxy:handover", handover.pk)
+    centers = Center.objects.filter(pk__in=scope.center_ids)
+    cases = list(
+        proxy_cases_visible_to(request.user)
+        .filter(state=State.COMPLETED, center__in=centers)
+        .order_by("village_id", "completed_at")
+    )
+    waiting = open_entry_case_ids([c.pk for c in cases])
+    ready = [c for c in cases if c.pk not in waiting and custody_of(c)["location"] == Location.TOWNSHIP]
+    agents = []
+    for center in centers:
+        agents += list(agents_of(center).prefetch_related("posts__region"))
+    agent_rows = []
+    for agent in agents:
+        villages = {p.region_id for p in agent.posts.all() if p.role == Role.AGENT}
+        agent_rows.append({"agent": agent, "cases": [c for c in ready if c.village_id in villages]})
+    return render(request, "proxy/return_new.html", {"agent_rows": agent_rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_page(request, handover_id: int):
+    """Opened from the sheet's QR code: the sheet on screen and, for the receiving side, the receive form."""
+    handover = handover_for(request.user, handover_id)
+    if handover is None:
+        raise Http404
+    if request.method == "POST":
+        numbers = [e.case.number for e in handover.entries.all()]
+        received = [n for n in request.POST.getlist("received") if n in numbers]
+        missing = [n for n in request.POST.getlist("missing") if n in numbers and n not in received]
+        notes = {
+            n: request.POST.get(f"note-{n}", "") for n in numbers if request.POST.get(f"note-{n}", "").strip()
+        }
+        try:
+            handover = services.receive_handover(
+                request.user, handover_id, received=received, notes=notes, missing=missing
+            )
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已签收 {len(received)} 件。")
+        return redirect("proxy:handover", handover_id)
+    scope = scope_of(request.user)
+    if handover.direction == "up":
+        may_receive = handover.to_center_id in scope.center_ids
+    else:
+        may_receive = handover.to_user_id == request.user.pk
+    url = handover_url(handover, request)
+    return render(
+        request,
+        "proxy/handover.html",
+        {
+            "h": handover,
+            "entries": [
+                {"entry": e, "papers": services.papers_text(e.papers)} for e in handover.entries.all()
+            ],
+            "may_receive": may_receive and handover.is_open,
+            "qr": qr_data_uri(url),
+            "url": url,
+        },
+    )
+
+
+def _visible_handover(request, handover_id):
+    handover = handover_for(request.user, handover_id)
+    if handover is None:
+        raise Http404
+    return handover
+
+
+@login_required
+def handover_sheet(request, handover_id: int):
+    return HttpResponse(render_sheet(_visible_handover(request, handover_id), request))
+
+
+@login_required
+def handover_sheet_pdf(request, handover_id: int):
+    handover = _visible_handover(request, handover_id)
+    response = HttpResponse(render_sheet_pdf(handover, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="handover-{handover.pk}.pdf"'
+    return response
+
+
+def _case_or_404(request, number: str):
+    case = proxy_cases_visible_to(request.user).filter(number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@login_required
+def case_page(request, number: str):
+    """One proxy case on the agent's phone: where it is, its timeline, photos of papers, next steps."""
+    case = _case_or_404(request, number)
+    events = list(case.events.order_by("at", "id"))
+    return render(
+        request,
+        "proxy/case.html",
+        {
+            "case": case,
+            "custody": custody_of(case),
+            "events": events,
+            "materials": list(case.materials.select_related("material")),
+            "photos": case.attachments.count(),
+            "mandate": Mandate.objects.filter(case=case).first(),
+            "may_deliver": case.state == State.COMPLETED and agent_holds(request.user, case),
+            "is_agent": Role.AGENT in scope_of(request.user).roles,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mandate_page(request, number: str):
+    case = _case_or_404(request, number)
+    mandate = Mandate.objects.filter(case=case).first()
+    errors = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "confirm":
+                services.confirm_mandate(request.user, number, request.POST.get("code", ""))
+                messages.success(request, "委托已确认。")
+            else:
+                mandate = services.record_mandate(
+                    request.user, number, villager_name=request.POST.get("villager_name", ""),
+                    villager_id_number=request.POST.get("villager_id_number", ""),
+                    entrusted=request.POST.get("entrusted", ""), method=request.POST.get("method", "signature"),
+                    signature=request.POST.get("signature", ""), phone=request.POST.get("phone", ""),
+                )  # fmt: skip
+                messages.success(
+                    request, "委托书已签署。" if mandate.signed_at else "验证码已发送，请村民告知验证码。"
+                )
+            return redirect("proxy:mandate", number)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+            errors = exc.fields
+    form = {
+        "villager_name": request.POST.get("villager_name", case.applicant_name),
+        "villager_id_number": request.POST.get("villager_id_number", case.applicant_id_number),
+        "entrusted": request.POST.get(
+            "entrusted", f"代为办理“{case.item.name}”的申请、递交材料、领取并转交办理结果"
+        ),
+        "phone": request.POST.get("phone", case.applicant_phone),
+    }
+    return render(
+        request, "proxy/mandate.html", {"case": case, "mandate": mandate, "form": form, "errors": errors}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliver_page(request, number: str):
+    case = _case_or_404(request, number)
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.deliver_to_villager(
+                request.user, number, receiver=request.POST.get("receiver", ""),
+                signature=request.POST.get("signature", ""),
+            )  # fmt: skip
+        except ApiError as exc:
+            messages.error(request, exc.message)
+            errors = exc.fields
+        else:
+            messages.success(request, "已送达，送达回证已签收。")
+            return redirect("proxy:case", number)
+    return render(
+        request,
+        "proxy/deliver.html",
+        {
+            "case": case,
+            "custody": custody_of(case),
+            "may_deliver": case.state == State.COMPLETED and agent_holds(request.user, case),
+            "receiver": request.POST.get("receiver", case.applicant_name),
+            "errors": errors,
+        },
+    )
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _register_query(request) -> dict:
+    return {
+        "agent": request.GET.get("agent", "")[:150] or None,
+        "village": request.GET.get("village", "")[:12] or None,
+        "date_from": _date(request.GET.get("from", "")),
+        "date_to": _date(request.GET.get("to", "")),
+    }
+
+
+@login_required
+def register_page(request):
+    """代办登记台账 for any period, per agent and per village, with the township's per-village view."""
+    query = _register_query(request)
+    report = build_register(request.user, **query)
+    params = {k: v for k, v in request.GET.items() if k in ("agent", "village", "from", "to") and v}
+    return render(
+        request,
+        "proxy/register.html",
+        {
+            "report": report,
+            "query": query,
+            "xlsx_url": "?".join(filter(None, ["register.xlsx", urlencode(params)])),
+        },
+    )
+
+
+@login_required
+def register_xlsx(request):
+    report = build_register(request.user, **_register_query(request))
+    response = HttpResponse(
+        workbook(report, "村级代办登记台账"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="proxy-register-{report.date_from}-{report.date_to}.xlsx"'
+    )
+    return response

@@ -1,0 +1,50 @@
+"""Fixtures for browser tests: Debian's Chromium (headless) driven by Playwright against the live server."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("BIANMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test here is a browser test; without Chromium skip them locally, fail them in CI."""
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; .ci/run installs it")
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server with the demo county (committed, so the server's thread sees it), without demo cases."""
+    call_command("load_demo", verbosity=0, no_cases=True)
+    return live_server.url
+
+
+@pytest.fixture
+def browser(site):
+    # Started after the demo is loaded: the sync API runs an event loop in this thread, and Django
+    # refuses database work while one is running.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
