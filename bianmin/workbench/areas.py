@@ -38,7 +38,6 @@ AREAS: dict[str, list[Area]] = {
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
-        Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
     ],
     Role.CLERK: [
