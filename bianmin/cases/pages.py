@@ -60,16 +60,16 @@ def _intake_center(request) -> Center:
     return Center.objects.select_related("region").filter(pk__in=scope.center_ids).order_by("code").first()
 
 
-def _items(center: Center, q: str):
-    return catalog.published_items(center.region, q)[:20] if q.strip() else []
-
-
 @login_required
 def intake_items(request):
     """htmx live search: the center's published items matching a name, code or pinyin initials."""
     center = _intake_center(request)
     q = request.GET.get("q", "")[:60]
-    return render(request, "cases/partials/item_results.html", {"items": _items(center, q), "q": q})
+    return render(
+        request,
+        "cases/partials/item_results.html",
+        {"items": catalog.intake_choices(center.region, q), "q": q},
+    )
 
 
 @login_required
@@ -79,7 +79,8 @@ def intake(request):
     q = request.GET.get("q", "")[:60]
     item = catalog.published_item(code) if code else None
     if item is None or not center.region_id.startswith(item.region.prefix):
-        return render(request, "cases/intake.html", {"center": center, "q": q, "items": _items(center, q)})
+        context = {"center": center, "q": q, "items": catalog.intake_choices(center.region, q)}
+        return render(request, "cases/intake.html", context)
     form = IntakeForm(item, request.POST or None, request.FILES or None)
     status, problem = 200, None
     if request.method == "POST":

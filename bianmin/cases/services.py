@@ -286,6 +286,8 @@ def receive_case(
         raise Invalid("事项不存在或未发布", fields={"item": "未找到已发布的该事项"})
     if not home.region_id.startswith(found.region.prefix):
         raise Invalid("本中心不受理该事项", fields={"item": "该事项不在本中心的受理范围内"})
+    if channel == Channel.PROXY and not found.proxy:
+        raise Invalid("该事项不提供全程代办", fields={"item": "该事项不能由代办员代办"})
     errors: dict[str, str] = {}
     applicant_fields = _check_applicant(applicant or {}, errors)
     clean_answers = _check_answers(found, answers, errors)
