@@ -21,12 +21,13 @@ from bianmin.cases.clock import overdue_receipt, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import ACTION_FORMS, IntakeForm
 from bianmin.cases.lifecycle import ACTION_LABELS
-from bianmin.cases.models import ApplicantKind, State
+from bianmin.cases.models import ApplicantKind, Channel, State
 from bianmin.cases.selectors import case_for, warning_q
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import ApiError, Invalid, NotFound
+from bianmin.proxy import custody
 from bianmin.regions.models import Center
 
 STALE = "办件已被他人更新，请刷新后重试"
@@ -42,6 +43,7 @@ ISSUED = {
     "deliver": "delivery_receipt",
 }
 DANGER = {"refuse", "withdraw", "deny"}
+OPEN_FOR_DECISION = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
 ROLE_LABELS = {**dict(Role.choices), "applicant": "申请人"}
 
 
@@ -193,6 +195,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
     for document in case.documents.all():
         latest[document.kind] = document
     issued = request.GET.get("issued", "")
+    events = list(case.events.all())
     return {
         "case": case,
         "applicant": _applicant(case, revealed),
@@ -205,10 +208,20 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
-        "events": [
-            (e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in case.events.all()
-        ],
+        "events": [(e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in events],
+        **_proxy_context(case, events),
         "problem": problem,
+    }
+
+
+def _proxy_context(case, events) -> dict:
+    """For a village proxy case: where its papers are, who held them, and whether the township has them."""
+    if case.channel != Channel.PROXY:
+        return {}
+    return {
+        "custody": custody.custody_of(case),
+        "holders": custody.holders(case, events),
+        "papers_away": not custody.papers_at_township(case) and case.state in OPEN_FOR_DECISION,
     }
 
 

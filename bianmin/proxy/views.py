@@ -21,7 +21,7 @@ from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid
 from bianmin.proxy import services
-from bianmin.proxy.custody import agent_holds, custody_of
+from bianmin.proxy.custody import agent_holds, custody_of, holders
 from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
 from bianmin.proxy.forms import ProxyIntakeForm
 from bianmin.proxy.models import DutyDay, Location, Mandate
@@ -310,6 +310,7 @@ def case_page(request, number: str):
         {
             "case": case,
             "custody": custody_of(case),
+            "holders": holders(case, events),
             "events": events,
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
