@@ -149,9 +149,9 @@ class RegisterRow(Schema):
     accepted_at: str | None
     completed_at: str | None
     delivered_at: str | None
-    intake_days: float | None
-    return_days: float | None
-    days: float | None
+    intake_days: int | None = Field(None, description="登记→受理，工作日")
+    return_days: int | None = Field(None, description="办结→送达，工作日")
+    days: int | None = Field(None, description="登记→送达，工作日")
 
 
 class RegisterTotals(Schema):
@@ -161,9 +161,9 @@ class RegisterTotals(Schema):
     accepted: int
     completed: int
     delivered: int
-    avg_intake_days: float | None
-    avg_return_days: float | None
-    avg_days: float | None
+    avg_intake_days: float | None = Field(None, description="平均登记→受理，工作日")
+    avg_return_days: float | None = Field(None, description="平均办结→送达，工作日")
+    avg_days: float | None = Field(None, description="平均登记→送达，工作日")
 
 
 class RegisterVillage(Schema):
@@ -171,9 +171,9 @@ class RegisterVillage(Schema):
     name: str
     count: int
     delivered: int
-    avg_intake_days: float | None
-    avg_return_days: float | None
-    avg_days: float | None
+    avg_intake_days: float | None = Field(None, description="平均登记→受理，工作日")
+    avg_return_days: float | None = Field(None, description="平均办结→送达，工作日")
+    avg_days: float | None = Field(None, description="平均登记→送达，工作日")
     slow: bool
 
 
