@@ -224,7 +224,8 @@ class IntakeForm(forms.Form):
                 self.add_error("contact_name", "请填写联系人")
         for m in self.materials:
             if data.get(f"m{m.pk}_scans") and not data.get(f"m{m.pk}_received"):
-                self.add_error(f"m{m.pk}_received", "上传了扫描件，请勾选“已收”")
+                label = self.fields[f"m{m.pk}_scans"].label
+                self.add_error(f"m{m.pk}_received", f"附了{label}，请勾选“已收”")
         return data
 
     # --- what the services take ---------------------------------------------------------------------

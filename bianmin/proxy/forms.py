@@ -13,7 +13,7 @@ class PhotoField(ScanField):
 
     Judged by content, not by name or browser-declared type: JPEG or PNG that decodes, ≤ 5 MB."""
 
-    default_label = "拍照"
+    default_label = "照片"
     accept = "image/*"
     kinds = ("image/jpeg", "image/png")
     max_bytes = MAX_PHOTO_BYTES

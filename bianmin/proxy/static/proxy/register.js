@@ -81,7 +81,7 @@
     list.unshift(draft);
     if (keep(list)) say("草稿已存在本机（" + draft.saved_at + "）");
   }
-  if (reopened) say("已恢复本机草稿（" + reopened.saved_at + "），照片请重新拍。");
+  if (reopened && !bound) say("已恢复本机草稿（" + reopened.saved_at + "），照片请重新拍。");
 
   var timer = null;
   function later() { window.clearTimeout(timer); timer = window.setTimeout(save, 300); }
