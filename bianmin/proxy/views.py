@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import services as case_services
+from bianmin.cases.lifecycle import ACTION_LABELS
 from bianmin.cases.models import State
 from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
@@ -311,7 +312,7 @@ def case_page(request, number: str):
             "case": case,
             "custody": custody_of(case),
             "holders": holders(case, events),
-            "events": events,
+            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
             "mandate": Mandate.objects.filter(case=case).first(),
