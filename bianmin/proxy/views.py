@@ -40,6 +40,13 @@ from bianmin.proxy.selectors import (
 )
 from bianmin.regions.models import Center
 
+# What a refused registration means to an agent holding a phone, rather than in API terms.
+REGISTER_PROBLEMS = {
+    "idempotency_key_reused": (
+        "这份草稿此前已提交成功，之后内容又有改动，因此没有重复登记。"
+        "请在“村级代办”里查看已登记的办件；要登记另一份申请，请重新选择事项新建登记。"
+    ),
+}
 DRAFT_KEY = re.compile(r"[0-9A-Za-z-]{8,100}")
 BUCKETS = [
     ("to_hand_over", "待交接", "在您手中、等待送往镇中心"),
@@ -151,7 +158,7 @@ def register_new(request):
                 form.add_service_errors(exc)
                 status = exc.status
             except ApiError as exc:
-                problem, status = exc.message, exc.status
+                problem, status = REGISTER_PROBLEMS.get(exc.code, exc.message), exc.status
             else:
                 if created:
                     messages.success(request, f"已登记：{case.number}。请村民签署代办委托书。")

@@ -126,3 +126,12 @@ def test_the_api_refuses_the_proxy_channel_for_an_item_without_proxy_service(api
     no_proxy.save(update_fields=["proxy"])
     r = api("famen_agent").post("cases", proxy_intake(no_proxy))
     assert r.status_code == 422 and r.json()["error"]["fields"]["item"] == "该事项不能由代办员代办"
+
+
+def test_a_draft_changed_after_it_was_registered_is_not_registered_again(phone, now):
+    promised = item("promised")
+    data = _form(promised)
+    phone().post(f"/proxy/new/?item={promised.code}", data)
+    response = phone().post(f"/proxy/new/?item={promised.code}", {**data, "address": "法门村五组"})
+    assert response.status_code == 409 and Case.objects.count() == 1
+    assert "这份草稿此前已提交成功" in response.content.decode()
