@@ -31,22 +31,28 @@ class MultipleFileInput(forms.ClearableFileInput):
 class ScanField(forms.FileField):
     """Any number of scans for one material: JPEG, PNG or PDF judged by content, each ≤ 20 MB."""
 
+    default_label = "扫描件"
+    accept = "image/jpeg,image/png,application/pdf"
+    kinds = ("image/jpeg", "image/png", "application/pdf")
+    max_bytes = MAX_SCAN_BYTES
+    too_large = "超过 20 MB"
+    wrong_kind = "不是 JPEG、PNG 图片或 PDF"
+
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
-        )
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": self.accept}))
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", self.default_label)
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         for upload in files:
-            if upload.size > MAX_SCAN_BYTES:
-                raise forms.ValidationError(f"“{upload.name}”超过 20 MB")
+            if upload.size > self.max_bytes:
+                raise forms.ValidationError(f"“{upload.name}”{self.too_large}")
             head = upload.read(16)
             upload.seek(0)
-            if sniff(head) is None:
-                raise forms.ValidationError(f"“{upload.name}”不是 JPEG、PNG 图片或 PDF")
+            if sniff(head) not in self.kinds:
+                raise forms.ValidationError(f"“{upload.name}”{self.wrong_kind}")
         return files
 
 
@@ -94,6 +100,10 @@ class IntakeForm(forms.Form):
     Field names: q_<question code>; m<material id>_received / _originals / _copies / _scans / _reason.
     """
 
+    # Under the checklist's heading: what may be uploaded (a subclass taking phone photos says so).
+    scan_hint = "勾选已收到的材料，核对原件、复印件份数；可上传扫描件（JPG、PNG 或 PDF，每个不超过 20 MB）。"
+    scan_field = ScanField
+
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     channel = forms.ChoiceField(label="收件渠道", widget=forms.RadioSelect)
     applicant_kind = forms.ChoiceField(
@@ -138,7 +148,7 @@ class IntakeForm(forms.Form):
             self.fields[f"m{m.pk}_copies"] = forms.IntegerField(
                 label="复印件", min_value=0, max_value=99, initial=m.copies, required=False
             )
-            self.fields[f"m{m.pk}_scans"] = ScanField(label="扫描件")
+            self.fields[f"m{m.pk}_scans"] = self.scan_field()
             if decisions:
                 self.fields[f"m{m.pk}_reason"] = forms.CharField(
                     label="补正原因",
@@ -214,7 +224,8 @@ class IntakeForm(forms.Form):
                 self.add_error("contact_name", "请填写联系人")
         for m in self.materials:
             if data.get(f"m{m.pk}_scans") and not data.get(f"m{m.pk}_received"):
-                self.add_error(f"m{m.pk}_received", "上传了扫描件，请勾选“已收”")
+                label = self.fields[f"m{m.pk}_scans"].label
+                self.add_error(f"m{m.pk}_received", f"附了{label}，请勾选“已收”")
         return data
 
     # --- what the services take ---------------------------------------------------------------------

@@ -21,12 +21,13 @@ from bianmin.cases.clock import overdue_receipt, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import ACTION_FORMS, IntakeForm
 from bianmin.cases.lifecycle import ACTION_LABELS
-from bianmin.cases.models import ApplicantKind, State
+from bianmin.cases.models import ApplicantKind, Channel, State
 from bianmin.cases.selectors import case_for, warning_q
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import ApiError, Invalid, NotFound
+from bianmin.proxy import custody
 from bianmin.regions.models import Center
 
 STALE = "办件已被他人更新，请刷新后重试"
@@ -42,6 +43,7 @@ ISSUED = {
     "deliver": "delivery_receipt",
 }
 DANGER = {"refuse", "withdraw", "deny"}
+OPEN_FOR_DECISION = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
 ROLE_LABELS = {**dict(Role.choices), "applicant": "申请人"}
 
 
@@ -60,16 +62,16 @@ def _intake_center(request) -> Center:
     return Center.objects.select_related("region").filter(pk__in=scope.center_ids).order_by("code").first()
 
 
-def _items(center: Center, q: str):
-    return catalog.published_items(center.region, q)[:20] if q.strip() else []
-
-
 @login_required
 def intake_items(request):
     """htmx live search: the center's published items matching a name, code or pinyin initials."""
     center = _intake_center(request)
     q = request.GET.get("q", "")[:60]
-    return render(request, "cases/partials/item_results.html", {"items": _items(center, q), "q": q})
+    return render(
+        request,
+        "cases/partials/item_results.html",
+        {"items": catalog.intake_choices(center.region, q), "q": q},
+    )
 
 
 @login_required
@@ -79,7 +81,8 @@ def intake(request):
     q = request.GET.get("q", "")[:60]
     item = catalog.published_item(code) if code else None
     if item is None or not center.region_id.startswith(item.region.prefix):
-        return render(request, "cases/intake.html", {"center": center, "q": q, "items": _items(center, q)})
+        context = {"center": center, "q": q, "items": catalog.intake_choices(center.region, q)}
+        return render(request, "cases/intake.html", context)
     form = IntakeForm(item, request.POST or None, request.FILES or None)
     status, problem = 200, None
     if request.method == "POST":
@@ -192,6 +195,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
     for document in case.documents.all():
         latest[document.kind] = document
     issued = request.GET.get("issued", "")
+    events = list(case.events.all())
     return {
         "case": case,
         "applicant": _applicant(case, revealed),
@@ -204,10 +208,20 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
-        "events": [
-            (e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in case.events.all()
-        ],
+        "events": [(e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in events],
+        **_proxy_context(case, events),
         "problem": problem,
+    }
+
+
+def _proxy_context(case, events) -> dict:
+    """For a village proxy case: where its papers are, who held them, and whether the township has them."""
+    if case.channel != Channel.PROXY:
+        return {}
+    return {
+        "custody": custody.custody_of(case),
+        "holders": custody.holders(case, events),
+        "papers_away": not custody.papers_at_township(case) and case.state in OPEN_FOR_DECISION,
     }
 
 

@@ -286,6 +286,8 @@ def receive_case(
         raise Invalid("事项不存在或未发布", fields={"item": "未找到已发布的该事项"})
     if not home.region_id.startswith(found.region.prefix):
         raise Invalid("本中心不受理该事项", fields={"item": "该事项不在本中心的受理范围内"})
+    if channel == Channel.PROXY and not found.proxy:
+        raise Invalid("该事项不提供全程代办", fields={"item": "该事项不能由代办员代办"})
     errors: dict[str, str] = {}
     applicant_fields = _check_applicant(applicant or {}, errors)
     clean_answers = _check_answers(found, answers, errors)
@@ -441,6 +443,10 @@ def _any_role(scope: Scope, case: Case, user) -> str:
     return APPLICANT
 
 
+# The township's decisions on what it received: for a proxy case, only once its papers are there.
+PAPER_DECISIONS = ("accept", "request_supplement", "refuse")
+
+
 def _begin(user, ref, action: str, version: int | None) -> Acting:
     """Find (404), lock, version (409), state (409) and role (403) — in that order, nothing written yet."""
     scope = scope_of(user)
@@ -459,6 +465,10 @@ def _begin(user, ref, action: str, version: int | None) -> Acting:
         role = "admin"
     if role is None:
         raise Forbidden(f"您无权对该办件执行“{lifecycle.ACTION_LABELS[action]}”")
+    if action in PAPER_DECISIONS and case.channel == Channel.PROXY:
+        from bianmin.proxy.custody import ensure_papers_at_township
+
+        ensure_papers_at_township(case, lifecycle.ACTION_LABELS[action])
     if to_state == PREVIOUS:
         to_state = case.resume_to
     return Acting(case, user, scope, role, action, case.state, to_state, clock.now())
@@ -850,11 +860,13 @@ def deliver_case(
     if method not in DELIVERY_METHODS:
         raise Invalid("送达方式无效", fields={"method": "应为 window、proxy、post 或 electronic"})
     case = act.case
+    from bianmin.proxy import custody
+
     if act.role == AGENT:
         # An agent can only hand over a result the return handover has put in their hands (409).
-        from bianmin.proxy.custody import ensure_agent_holds
-
-        ensure_agent_holds(user, case)
+        custody.ensure_agent_holds(user, case)
+    else:
+        custody.ensure_result_at_window(case)
     case.delivered_at = act.now
     receiver = _text(receiver)[:100] or case.applicant_name
     _finish(
@@ -862,6 +874,8 @@ def deliver_case(
         note=f"{DELIVERY_METHODS[method]}，签收人：{receiver}",
         data={"method": method, "receiver": receiver},
     )
+    if act.role != AGENT:
+        custody.delivered_at_window(case, receiver)
     issue_document(
         case, "delivery_receipt", method=DELIVERY_METHODS[method], receiver=receiver, signature=signature
     )
@@ -905,13 +919,20 @@ def available_actions(user, case: Case) -> list[str]:
         if not step or not class_allows(case, action):
             continue
         if scope.is_admin or any(_may_act_as(role, scope, user, case, action) for role in step[1]):
-            if _worth_offering(scope, case, action):
+            if _worth_offering(scope, user, case, action):
                 names.append(action)
     return names
 
 
-def _worth_offering(scope: Scope, case: Case, action: str) -> bool:
+def _worth_offering(scope: Scope, user, case: Case, action: str) -> bool:
     """Steps the table allows but the case's own data rules out right now (the service would answer 409)."""
+    if case.channel == Channel.PROXY and action in (*PAPER_DECISIONS, "deliver"):
+        from bianmin.proxy import custody
+
+        if action == "deliver":
+            mine = custody.agent_holds(user, case) and Role.AGENT in scope.roles
+            return bool(mine or (scope.center_ids and custody.papers_at_township(case)))
+        return custody.papers_at_township(case)
     if action in ("approve", "deny"):
         pending = {t.department_id for t in case.tasks.all() if t.state == TaskState.PENDING}
         return bool(pending) and (scope.is_admin or bool(pending & scope.department_ids))

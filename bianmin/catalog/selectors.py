@@ -50,6 +50,17 @@ def published_items(
     )
 
 
+def intake_choices(region: Region, q: str, *, proxy: bool = False, limit: int = 20) -> list[Item]:
+    """The live search behind an intake form: a center's published items matching `q` (nothing for an
+    empty query). The window offers every item; a village agent only those with 全程代办 (`proxy`)."""
+    if not (q or "").strip():
+        return []
+    items = published_items(region, q)
+    if proxy:
+        items = items.filter(proxy=True)
+    return list(items[:limit])
+
+
 def published_item(code: str) -> Item | None:
     """The published version of the item with this implementation code, with everything a guide shows."""
     return (

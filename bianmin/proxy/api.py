@@ -14,7 +14,7 @@ from bianmin.cases.api import iso
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
 from bianmin.proxy import services
-from bianmin.proxy.custody import custody_of
+from bianmin.proxy.custody import custody_of, holders
 from bianmin.proxy.documents import render_sheet_pdf
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import handover_for, handovers_visible_to, with_entries
@@ -83,6 +83,9 @@ class CustodyOut(Schema):
     location: str
     location_label: str
     holder: str
+    holders: list[str] = Field(
+        [], description="经手人，按先后顺序（登记的代办员、在途、镇中心签收人……送达的村民）"
+    )
 
 
 class MandateIn(Schema):
@@ -149,9 +152,9 @@ class RegisterRow(Schema):
     accepted_at: str | None
     completed_at: str | None
     delivered_at: str | None
-    intake_days: float | None
-    return_days: float | None
-    days: float | None
+    intake_days: int | None = Field(None, description="登记→受理，工作日")
+    return_days: int | None = Field(None, description="办结→送达，工作日")
+    days: int | None = Field(None, description="登记→送达，工作日")
 
 
 class RegisterTotals(Schema):
@@ -161,9 +164,9 @@ class RegisterTotals(Schema):
     accepted: int
     completed: int
     delivered: int
-    avg_intake_days: float | None
-    avg_return_days: float | None
-    avg_days: float | None
+    avg_intake_days: float | None = Field(None, description="平均登记→受理，工作日")
+    avg_return_days: float | None = Field(None, description="平均办结→送达，工作日")
+    avg_days: float | None = Field(None, description="平均登记→送达，工作日")
 
 
 class RegisterVillage(Schema):
@@ -171,9 +174,9 @@ class RegisterVillage(Schema):
     name: str
     count: int
     delivered: int
-    avg_intake_days: float | None
-    avg_return_days: float | None
-    avg_days: float | None
+    avg_intake_days: float | None = Field(None, description="平均登记→受理，工作日")
+    avg_return_days: float | None = Field(None, description="平均办结→送达，工作日")
+    avg_days: float | None = Field(None, description="平均登记→送达，工作日")
     slow: bool
 
 
@@ -293,7 +296,10 @@ def handover_sheet_pdf(request, handover_id: int):
 
 
 @router.get(
-    "/proxy/cases/{number}/custody", response=CustodyOut, auth=staff_auth, summary="办件当前去向与持有人"
+    "/proxy/cases/{number}/custody",
+    response=CustodyOut,
+    auth=staff_auth,
+    summary="办件当前去向、持有人与经手人顺序",
 )
 def get_custody(request, number: str):
     from bianmin.proxy.selectors import proxy_cases_visible_to
@@ -301,7 +307,8 @@ def get_custody(request, number: str):
     case = proxy_cases_visible_to(request.user).filter(number=number).first()
     if case is None:
         raise NotFound("未找到该办件")
-    return {"number": case.number, **custody_of(case)}
+    events = case.events.order_by("at", "id")
+    return {"number": case.number, **custody_of(case), "holders": holders(case, events)}
 
 
 def _mandate_json(mandate) -> dict:

@@ -52,6 +52,78 @@ def ensure_agent_holds(user, case: Case) -> None:
         raise Conflict("办理结果尚未交回代办员，不能送达", code="result_not_back")
 
 
+def papers_at_township(case: Case) -> bool:
+    """Whether a proxy case's papers have been signed for at the township (an up-handover received)."""
+    return case.channel != Channel.PROXY or custody_of(case)["location"] == Location.TOWNSHIP
+
+
+def ensure_papers_at_township(case: Case, doing: str) -> None:
+    """The township decides on papers it holds: accepting, listing what is missing or refusing a proxy
+    case whose papers are still with the agent or on the road would be judging papers nobody at the
+    center has seen, and would start the statutory clock before the township has the application.
+    cases.services._begin asks this for those three decisions (409, nothing changes)."""
+    if papers_at_township(case):
+        return
+    where = custody_of(case)
+    raise Conflict(
+        f"该代办件的材料尚未交到镇中心（现在：{where['location_label']}，{where['holder']}），不能{doing}。"
+        "请先签收代办员的交接单。",
+        code="papers_not_at_township",
+    )
+
+
+def ensure_result_at_window(case: Case) -> None:
+    """A clerk hands a proxy case's result over at the window only while the township still holds it.
+
+    A villager who comes to the center (market day, other business) takes the result home at once —
+    "最多跑一次" — rather than waiting for the agent's next trip. Once the result has left with the
+    agent (in a return handover, or received by them), the window no longer has the paper: 409, and
+    the agent delivers it with the villager's signed receipt."""
+    if case.channel != Channel.PROXY or custody_of(case)["location"] == Location.TOWNSHIP:
+        return
+    raise Conflict(
+        f"办理结果已交代办员带回（现在：{custody_of(case)['holder']}），请由代办员送达",
+        code="result_with_agent",
+    )
+
+
+def delivered_at_window(case: Case, receiver: str) -> None:
+    """The villager took the result at the window: the papers are with them now, back in the village."""
+    if case.channel == Channel.PROXY:
+        move(case, Location.VILLAGE, label=f"申请人{receiver}（在{case.center.name}窗口领取）")
+
+
+def holders(case: Case, events) -> list[str]:
+    """Everyone who held a proxy case's papers, in order, read from its timeline (hand-offs only)."""
+    chain: list[str] = []
+
+    def add(label: str) -> None:
+        if label and (not chain or chain[-1] != label):
+            chain.append(label)
+
+    for event in events:
+        data = event.data or {}
+        if event.action == "receive" and case.village_id:
+            add(f"{event.actor_name}（代办员）")
+        elif event.action in ("handover_up", "handover_down"):
+            add("在途")
+        elif event.action == "handover_receive":
+            add(data.get("to", "") if data.get("direction") == "up" else f"{data.get('to', '')}（代办员）")
+        elif event.action == "escalate" and case.escalated_to_id:
+            add(case.escalated_to.name)
+        elif (
+            event.action == "complete"
+            and chain
+            and case.escalated_to_id
+            and chain[-1] == case.escalated_to.name
+        ):
+            add(case.center.name)
+        elif event.action == "deliver":
+            receiver = data.get("receiver", "")
+            add(f"村民{receiver}" if data.get("method") == "proxy" else f"申请人{receiver}（窗口领取）")
+    return chain
+
+
 def move(case: Case, location: str, *, user=None, center=None, label: str) -> Custody:
     """Record the new holder; called inside the hand-off's transaction, with the case row locked."""
     row, _ = Custody.objects.update_or_create(

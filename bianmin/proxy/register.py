@@ -1,7 +1,8 @@
 """代办登记台账: the agents' register for a period, per case and per village, and its Excel layout.
 
 A case belongs to the period it was registered in; each row shows how far it got (handed over,
-completed, delivered) and the days each leg took. The API, the page and the workbook all read
+completed, delivered) and the working days each leg took, counted on the township's calendar as the
+statutory limits are (行政许可法 Art. 82): a leg finished the same day took 0, Friday to Monday 1. The API, the page and the workbook all read
 build_register(), so their totals cannot disagree.
 """
 
@@ -11,22 +12,28 @@ from dataclasses import dataclass, field
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 
+from bianmin.cases.clock import current_calendar
 from bianmin.cases.models import Case
 from bianmin.core import clock
 from bianmin.proxy.models import Direction, HandoverCase
 from bianmin.proxy.selectors import proxy_cases_visible_to
 from bianmin.regions.models import Region, prefix_of
+from bianmin.worktime import Calendar
+
+ONE_DAY = dt.timedelta(days=1)
 
 HEADERS = [
     "序号", "办件编号", "村（社区）", "代办员", "申请人", "办理事项", "上门", "登记时间", "交镇时间",
-    "受理时间", "办结时间", "送达时间", "状态", "往返用时（天）",
+    "受理时间", "办结时间", "送达时间", "状态", "往返用时（工作日）",
 ]  # fmt: skip
 
 
-def _days(start, end) -> float | None:
+def _workdays(calendar: Calendar, start, end) -> int | None:
+    """Working days from one moment to a later one: those in (start's date, end's date], local time."""
     if not start or not end:
         return None
-    return round((end - start).total_seconds() / 86400, 1)
+    first, last = (moment.astimezone(clock.SHANGHAI).date() for moment in (start, end))
+    return calendar.workdays_between(first + ONE_DAY, last + ONE_DAY).days
 
 
 def _mean(values) -> float | None:
@@ -63,13 +70,17 @@ def register_cases(user, *, agent: str | None, village: str | None, date_from, d
 
 
 def build_register(user, *, agent=None, village=None, date_from=None, date_to=None) -> Register:
+    """The register for a period; every "days" figure is in working days (工作日)."""
     today = clock.today()
+    calendars: dict[str, Calendar] = {}
     date_from = date_from or today.replace(day=1)
     date_to = date_to or today
     report = Register(date_from, date_to)
     for n, case in enumerate(
         register_cases(user, agent=agent, village=village, date_from=date_from, date_to=date_to), 1
     ):
+        region = case.center.region_id
+        calendar = calendars.get(region) or calendars.setdefault(region, current_calendar(region))
         report.rows.append(
             {
                 "index": n,
@@ -88,9 +99,9 @@ def build_register(user, *, agent=None, village=None, date_from=None, date_to=No
                 "accepted_at": case.accepted_at,
                 "completed_at": case.completed_at,
                 "delivered_at": case.delivered_at,
-                "intake_days": _days(case.received_at, case.accepted_at),
-                "return_days": _days(case.completed_at, case.delivered_at),
-                "days": _days(case.received_at, case.delivered_at),
+                "intake_days": _workdays(calendar, case.received_at, case.accepted_at),
+                "return_days": _workdays(calendar, case.completed_at, case.delivered_at),
+                "days": _workdays(calendar, case.received_at, case.delivered_at),
             }
         )
     rows = report.rows
@@ -181,7 +192,14 @@ def workbook(report: Register, title: str) -> bytes:
 
     villages = book.create_sheet("分村统计")
     villages.append(
-        ["村（社区）", "代办件数", "已送达", "平均受理用时（天）", "平均送达用时（天）", "平均往返（天）"]
+        [
+            "村（社区）",
+            "代办件数",
+            "已送达",
+            "平均受理用时（工作日）",
+            "平均送达用时（工作日）",
+            "平均往返用时（工作日）",
+        ]  # fmt: skip
     )
     for v in report.villages:
         villages.append(

@@ -521,6 +521,23 @@ def deliver_to_villager(user, number: str, *, receiver: str, signature, version:
     return case
 
 
+def photo_error(data: bytes) -> str | None:
+    """Why these bytes are not a usable photo of a paper (JPEG or PNG by content, ≤ 5 MB), else None.
+
+    The API's photo upload and the registration form's photo fields both ask here, so they agree."""
+    if len(data) > MAX_PHOTO_BYTES:
+        return "照片不能超过 5 MB"
+    if case_services.sniff(data[:16]) not in ("image/jpeg", "image/png"):
+        return "文件内容不是 JPEG 或 PNG 图片"
+    try:
+        from PIL import Image
+
+        Image.open(io.BytesIO(data)).verify()
+    except Exception:  # noqa: BLE001 - any decoder failure means "not a usable image"
+        return "图片已损坏，无法识别"
+    return None
+
+
 def attach_photo(user, number: str, upload, *, material: int | None = None):
     """A photo of a paper taken on the phone: JPEG or PNG by content, at most 5 MB (compressed on the page)."""
     case = cases_visible_to(user).filter(number=number).only("pk", "channel").first()
@@ -531,14 +548,6 @@ def attach_photo(user, number: str, upload, *, material: int | None = None):
     if upload.size > MAX_PHOTO_BYTES:
         raise Invalid("照片过大", fields={"file": "照片不能超过 5 MB"})
     data = upload.read(MAX_PHOTO_BYTES + 1)
-    if len(data) > MAX_PHOTO_BYTES:
-        raise Invalid("照片过大", fields={"file": "照片不能超过 5 MB"})
-    if case_services.sniff(data[:16]) not in ("image/jpeg", "image/png"):
-        raise Invalid("只接受 JPEG 或 PNG 照片", fields={"file": "文件内容不是 JPEG 或 PNG 图片"})
-    try:
-        from PIL import Image
-
-        Image.open(io.BytesIO(data)).verify()
-    except Exception:  # noqa: BLE001 - any decoder failure means "not a usable image"
-        raise Invalid("照片已损坏", fields={"file": "图片无法识别"}) from None
+    if why := photo_error(data):
+        raise Invalid(why, fields={"file": why})
     return case_services.attach_scan(user, number, ContentFile(data, name="photo"), material=material)

@@ -5,6 +5,8 @@ from bianmin.proxy import views
 app_name = "proxy"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.register_new, name="new"),
+    path("new/items/", views.register_items, name="new_items"),
     path("handovers/", views.handover_list, name="handovers"),
     path("handovers/new/", views.handover_new, name="handover_new"),
     path("handovers/return/", views.return_new, name="return_new"),

@@ -3,22 +3,28 @@ sheet, the mandate and the delivery receipt signed with a finger, and the regist
 goes through the scoped selectors, every write through a service; a refused write shows its message."""
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
+from bianmin.cases import services as case_services
+from bianmin.cases.lifecycle import ACTION_LABELS
 from bianmin.cases.models import State
+from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
-from bianmin.core.errors import ApiError
+from bianmin.core.errors import ApiError, Invalid
 from bianmin.proxy import services
-from bianmin.proxy.custody import agent_holds, custody_of
+from bianmin.proxy.custody import agent_holds, custody_of, holders
 from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
+from bianmin.proxy.forms import ProxyIntakeForm
 from bianmin.proxy.models import DutyDay, Location, Mandate
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import (
@@ -29,10 +35,19 @@ from bianmin.proxy.selectors import (
     open_entry_case_ids,
     proxy_cases_visible_to,
     station_of,
+    township_of,
     with_entries,
 )
 from bianmin.regions.models import Center
 
+# What a refused registration means to an agent holding a phone, rather than in API terms.
+REGISTER_PROBLEMS = {
+    "idempotency_key_reused": (
+        "这份草稿此前已提交成功，之后内容又有改动，因此没有重复登记。"
+        "请在“村级代办”里查看已登记的办件；要登记另一份申请，请重新选择事项新建登记。"
+    ),
+}
+DRAFT_KEY = re.compile(r"[0-9A-Za-z-]{8,100}")
 BUCKETS = [
     ("to_hand_over", "待交接", "在您手中、等待送往镇中心"),
     ("at_township", "在镇里", "在途或在镇中心、县级部门办理中"),
@@ -97,6 +112,65 @@ def home(request):
             "open_handovers": open_handovers,
         },
     )
+
+
+def _agent_township(request) -> Center:
+    """The township center this agent registers for; nobody else uses the registration page (404)."""
+    village = agent_village(request.user) if Role.AGENT in scope_of(request.user).roles else None
+    township = village and township_of(village)
+    if not township:
+        raise Http404
+    return township
+
+
+@login_required
+def register_items(request):
+    """htmx live search for the registration: the township's published items that allow proxy."""
+    township = _agent_township(request)
+    q = request.GET.get("q", "")[:60]
+    items = catalog.intake_choices(township.region, q, proxy=True)
+    return render(request, "cases/partials/item_results.html", {"items": items, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_new(request):
+    """代办登记 on the phone: pick the item, then the window's questions and checklist, then the mandate.
+
+    The page keeps a draft on the phone (register.js) with the Idempotency-Key it made when the draft
+    began; a resubmission after a dropped connection gets the first case back, not a second one."""
+    township = _agent_township(request)
+    q = request.GET.get("q", "")[:60]
+    code = request.GET.get("item", "")[:40]
+    item = catalog.published_item(code) if code else None
+    if item is None or not item.proxy or not township.region_id.startswith(item.region.prefix):
+        items = catalog.intake_choices(township.region, q, proxy=True)
+        return render(request, "proxy/register_new.html", {"township": township, "q": q, "items": items})
+    form = ProxyIntakeForm(item, request.POST or None, request.FILES or None)
+    status, problem = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case, created = case_services.intake_case(
+                    request.user, **form.receive_kwargs(), scans=form.scans(), decision="register"
+                )
+            except Invalid as exc:
+                form.add_service_errors(exc)
+                status = exc.status
+            except ApiError as exc:
+                problem, status = REGISTER_PROBLEMS.get(exc.code, exc.message), exc.status
+            else:
+                if created:
+                    messages.success(request, f"已登记：{case.number}。请村民签署代办委托书。")
+                else:
+                    messages.info(request, f"这份登记此前已提交成功（{case.number}），没有重复登记。")
+                key = form.cleaned_data.get("idempotency_key") or ""
+                url = reverse("proxy:mandate", args=[case.number])
+                return redirect(f"{url}?{urlencode({'draft': key})}" if key else url)
+        else:
+            status = 422
+    context = {"township": township, "item": item, "form": form, "problem": problem}
+    return render(request, "proxy/register_new.html", context, status=status)
 
 
 @login_required
@@ -244,7 +318,8 @@ def case_page(request, number: str):
         {
             "case": case,
             "custody": custody_of(case),
-            "events": events,
+            "holders": holders(case, events),
+            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
             "mandate": Mandate.objects.filter(case=case).first(),
@@ -287,9 +362,11 @@ def mandate_page(request, number: str):
         ),
         "phone": request.POST.get("phone", case.applicant_phone),
     }
-    return render(
-        request, "proxy/mandate.html", {"case": case, "mandate": mandate, "form": form, "errors": errors}
-    )
+    context = {"case": case, "mandate": mandate, "form": form, "errors": errors}
+    # Arriving from a registration: the phone forgets that draft (drafts.js), it is a case now.
+    draft = request.GET.get("draft", "")
+    context["draft_done"] = draft if DRAFT_KEY.fullmatch(draft) else ""
+    return render(request, "proxy/mandate.html", context)
 
 
 @login_required

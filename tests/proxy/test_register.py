@@ -3,9 +3,11 @@
 import io
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from bianmin.accounts.models import User
 from bianmin.core import clock
 
 from .factories import completed_at_township, hand_up, make_item, register, signature_png
@@ -95,3 +97,30 @@ def test_lists_run_a_constant_number_of_queries(api, now):
         hand_up(agent, register(agent, item, n), register(agent, item, n + 100))
     many = {p: _count(clerk, p) for p in paths}
     assert many == few
+
+
+def test_days_taken_are_working_days_on_the_calendar(api, now):
+    """Completed on a Friday, delivered the next Monday: one working day, not three calendar days."""
+    agent, clerk, minzheng = api("famen_agent"), api("famen_clerk"), api("famen_minzheng")
+    item = make_item("promised")
+    with clock.pinned("2026-03-04T09:00:00+08:00"):  # Wednesday
+        number = register(agent, item, 1)
+        handover = hand_up(agent, number)
+        clerk.post(f"handovers/{handover['id']}/receive", {"received": [number]})
+    with clock.pinned("2026-03-06T10:00:00+08:00"):  # Friday
+        assert clerk.post(f"cases/{number}/actions/accept", {}).status_code == 200
+        minzheng.post(f"cases/{number}/actions/complete", {"outcome": "approved", "result": "准予"})
+        down = clerk.post("handovers", {"direction": "down", "cases": [number], "agent": "famen_agent"})
+    with clock.pinned("2026-03-09T16:00:00+08:00"):  # Monday
+        agent.post(f"handovers/{down.json()['id']}/receive", {"received": [number]})
+        agent.post(f"proxy/cases/{number}/delivery", {"receiver": "张秀兰", "signature": signature_png()})
+    body = clerk.get("proxy/register?from=2026-03-01&to=2026-03-31").json()
+    [row] = body["rows"]
+    assert (row["intake_days"], row["return_days"], row["days"]) == (2, 1, 3)
+    page = Client()
+    page.force_login(User.objects.get(username="famen_clerk"))
+    html = page.get("/proxy/register/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert "登记→受理（工作日）" in html and "用时（工作日）" in html and "（天）" not in html
+    book = load_workbook(io.BytesIO(clerk.get("proxy/register.xlsx?from=2026-03-01&to=2026-03-31").content))
+    assert book["代办登记台账"]["N3"].value == "往返用时（工作日）" and book["代办登记台账"]["N4"].value == 3
+    assert "工作日" in book["分村统计"]["D1"].value

@@ -87,3 +87,43 @@ def test_a_retried_registration_with_the_same_key_creates_one_case(api, now):
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["number"] == again.json()["number"]
     assert agent.get("cases?page_size=200").json()["count"] == 1
+
+
+def test_another_villages_agent_gets_404_from_every_write_on_a_famen_case(api, famen_trail):
+    """Photos, the SMS mandate, the staff case page and scans, and the phone pages' forms: all 404."""
+    from .test_papers import _jpeg, _upload
+
+    held = famen_trail["cases"][0]
+    famen = api("famen_agent")
+    photo = _upload(famen, held, "id.jpg", _jpeg(), "image/jpeg")
+    assert photo.status_code == 201
+    tiandu = api("tiandu_agent")
+    browser = Client()
+    assert browser.login(username="tiandu_agent", password="Demo@2026")
+    for number in famen_trail["cases"]:
+        assert _upload(tiandu, number, "id.jpg", _jpeg(), "image/jpeg").status_code == 404
+        assert tiandu.post(f"proxy/cases/{number}/mandate/confirm", {"code": "123456"}).status_code == 404
+        assert tiandu.post(f"cases/{number}/actions/deliver", {"method": "proxy"}).status_code == 404
+        assert browser.get(f"/cases/{number}/").status_code == 404
+        for path, data in (
+            (f"/proxy/cases/{number}/mandate/", {"villager_name": "x", "signature": signature_png()}),
+            (f"/proxy/cases/{number}/mandate/", {"action": "confirm", "code": "123456"}),
+            (f"/proxy/cases/{number}/deliver/", {"receiver": "x", "signature": signature_png()}),
+        ):
+            assert browser.post(path, data).status_code == 404, path
+    file_id = photo.json()["id"]
+    assert famen.get(f"cases/{held}/files/{file_id}").status_code == 200
+    assert tiandu.get(f"cases/{held}/files/{file_id}").status_code == 404
+    assert browser.get(f"/cases/{held}/files/{file_id}/").status_code == 404
+    assert (
+        browser.post(
+            f"/proxy/handovers/{famen_trail['handovers'][1]}/", {"received": famen_trail["cases"][2:]}
+        ).status_code
+        == 404
+    )
+    # Their own registration page offers their township's items, never a way into 法门镇's cases.
+    assert browser.get("/proxy/new/").status_code == 200
+    found = browser.get("/proxy/new/items/?q=gljt").content.decode()
+    assert "高龄津贴申请" in found and "法门镇" not in found
+    for number in famen_trail["cases"]:
+        assert number not in browser.get("/proxy/").content.decode()

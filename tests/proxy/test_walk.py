@@ -78,6 +78,15 @@ def test_home_visit_case_travels_up_and_back_and_every_holder_is_on_the_timeline
         ("handover_receive", "王代办"),
         ("deliver", "王代办"),
     ]
+    custody = agent.get(f"proxy/cases/{number}/custody").json()
+    assert custody["holders"] == [
+        "王代办（代办员）",
+        "在途",
+        "孙受理（法门镇便民服务中心）",
+        "在途",
+        "王代办（代办员）",
+        "村民张秀兰",
+    ]
     notes = {e["action"] + str(i): e["note"] for i, e in enumerate(case["events"])}
     assert "王代办将办件交往法门镇便民服务中心" in notes["handover_up2"]
     assert "申请人身份证" in notes["handover_up2"]  # the papers that travelled
