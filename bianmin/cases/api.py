@@ -463,6 +463,7 @@ def act_on_case(request, number: str, action: str, payload: ActionIn | None = No
         "resume": lambda: {},
         "extend": lambda: {"days": body.days, "reason": body.reason},
         "request_extension": lambda: {"days": body.days, "reason": body.reason},
+        "decline_extension": lambda: {"reason": body.reason},
         "approve": lambda: {"department": body.department},
         "deny": lambda: {"reason": body.reason, "department": body.department},
         "escalate": lambda: {"opinion": body.opinion},

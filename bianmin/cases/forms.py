@@ -475,6 +475,10 @@ class DenyForm(ReasonForm):
     reason = _reason("不同意的理由")
 
 
+class DeclineExtensionForm(ReasonForm):
+    reason = _reason("驳回理由")
+
+
 class SuspendForm(ActionForm):
     kind = forms.ChoiceField(label="特别程序", choices=SuspensionKind.choices)
     reason = _reason("理由")
@@ -540,6 +544,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "resume": ActionForm,
     "extend": DaysForm,
     "request_extension": DaysForm,
+    "decline_extension": DeclineExtensionForm,
     "approve": ActionForm,
     "deny": DenyForm,
     "escalate": EscalateForm,

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case as DbCase
-from django.db.models import F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases.models import FINISHED_STATES, Case, Event, State, Task, TaskState
 from bianmin.cases.selectors import cases_visible_to, warning_q, with_details
+from bianmin.cases.services import EXTENSION_STEPS
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
 
@@ -59,7 +60,17 @@ def _received_today(ctx: Context) -> Q:
 
 
 def _extension_requests(ctx: Context) -> Q:
-    asked = Event.objects.filter(action="request_extension").values("case_id")
+    """Cases whose latest extension step is an approver's request (not yet declined, not yet extended)."""
+    last_step = (
+        Event.objects.filter(case=OuterRef("pk"), action__in=EXTENSION_STEPS)
+        .order_by("-at", "-id")
+        .values("action")[:1]
+    )
+    asked = (
+        Case.objects.annotate(last_step=Subquery(last_step))
+        .filter(last_step="request_extension")
+        .values("pk")
+    )
     return _center(ctx) & Q(pk__in=asked, extension_days=0) & Q(state__in=[State.ACCEPTED, State.ESCALATED])
 
 

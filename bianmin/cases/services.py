@@ -704,18 +704,7 @@ def extend_case(user, ref, *, version=None, days: int | None, reason: str) -> Ca
     """延长: the director's decision, once per case, within the extension the law allows the item."""
     act = _begin(user, ref, "extend", version)
     case = act.case
-    if case.extension_days:
-        raise Conflict("该办件已延长过一次", code="already_extended")
-    allowed = case.item.extension_days
-    errors = {}
-    if allowed == 0:
-        errors["days"] = "该事项依法不能延长"
-    elif not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= allowed:
-        errors["days"] = f"延长天数应为 1–{allowed} 个工作日"
-    if not _text(reason):
-        errors["reason"] = "请写明延长理由"
-    if errors:
-        raise Invalid("延长信息有误", fields=errors)
+    _check_extension(case, days, reason, missing_reason="请写明延长理由", summary="延长信息有误")
     moved = _calendar(case).add_workdays(case.deadline, days)
     previous = case.deadline
     case.deadline, case.deadline_confirmed = moved.date, case.deadline_confirmed and moved.confirmed
@@ -732,22 +721,10 @@ def extend_case(user, ref, *, version=None, days: int | None, reason: str) -> Ca
     return case
 
 
-def pending_extension_request(case: Case) -> Event | None:
-    """The approver's request the director has not acted on yet (none once the case was extended)."""
-    if case.extension_days:
-        return None
-    return case.events.filter(action="request_extension").order_by("-at", "-id").first()
-
-
-@transaction.atomic
-def request_extension(user, ref, *, version=None, days: int | None, reason: str) -> Case:
-    """申请延期: the approver asks the director for more time; only an event, the director then extends."""
-    act = _begin(user, ref, "request_extension", version)
-    case = act.case
+def _check_extension(case: Case, days, reason: str, *, missing_reason: str, summary: str) -> None:
+    """Once per case (409), within the extension the law allows the item, with a reason (422)."""
     if case.extension_days:
         raise Conflict("该办件已延长过一次", code="already_extended")
-    if pending_extension_request(case):
-        raise Conflict("已提交延期申请，等待中心负责人审批", code="extension_requested")
     allowed = case.item.extension_days
     errors = {}
     if allowed == 0:
@@ -755,10 +732,45 @@ def request_extension(user, ref, *, version=None, days: int | None, reason: str)
     elif not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= allowed:
         errors["days"] = f"延长天数应为 1–{allowed} 个工作日"
     if not _text(reason):
-        errors["reason"] = "请写明申请延期的理由"
+        errors["reason"] = missing_reason
     if errors:
-        raise Invalid("延期申请有误", fields=errors)
+        raise Invalid(summary, fields=errors)
+
+
+EXTENSION_STEPS = ("request_extension", "decline_extension")
+
+
+def pending_extension_request(case: Case) -> Event | None:
+    """The approver's request the director has neither granted (extended) nor declined yet."""
+    if case.extension_days:
+        return None
+    last = case.events.filter(action__in=EXTENSION_STEPS).order_by("-at", "-id").first()
+    return last if last is not None and last.action == "request_extension" else None
+
+
+@transaction.atomic
+def request_extension(user, ref, *, version=None, days: int | None, reason: str) -> Case:
+    """申请延期: the approver asks the director for more time; only an event, the director then extends."""
+    act = _begin(user, ref, "request_extension", version)
+    case = act.case
+    if not case.extension_days and pending_extension_request(case):
+        raise Conflict("已提交延期申请，等待中心负责人审批", code="extension_requested")
+    _check_extension(case, days, reason, missing_reason="请写明申请延期的理由", summary="延期申请有误")
     return _finish(act, note=_text(reason)[:500], data={"days": days})
+
+
+@transaction.atomic
+def decline_extension(user, ref, *, version=None, reason: str) -> Case:
+    """驳回延期申请: the director says no, with a reason the approver reads; the deadline stays."""
+    act = _begin(user, ref, "decline_extension", version)
+    request = pending_extension_request(act.case)
+    if request is None:
+        raise Conflict("没有待审批的延期申请", code="no_extension_request")
+    if not _text(reason):
+        raise Invalid("请写明驳回理由", fields={"reason": "请写明驳回理由"})
+    return _finish(
+        act, note=_text(reason)[:500], data={"request": request.pk, "days": request.data.get("days")}
+    )
 
 
 @transaction.atomic
@@ -905,7 +917,7 @@ def class_allows(case: Case, action: str) -> bool:
         return case.case_class == CaseClass.ESCALATED
     if action == "complete" and case.case_class == CaseClass.ESCALATED:
         return case.state == State.ESCALATED
-    if action in ("extend", "request_extension"):
+    if action in ("extend", *EXTENSION_STEPS):
         return case.item.extension_days > 0 and not case.extension_days
     return True
 
@@ -940,6 +952,8 @@ def _worth_offering(scope: Scope, user, case: Case, action: str) -> bool:
         return all(t.state != TaskState.PENDING for t in case.tasks.all())
     if action == "request_extension":
         return pending_extension_request(case) is None
+    if action == "decline_extension":
+        return pending_extension_request(case) is not None
     return True
 
 
@@ -953,6 +967,7 @@ ACTION_SERVICES = {
     "resume": resume_case,
     "extend": extend_case,
     "request_extension": request_extension,
+    "decline_extension": decline_extension,
     "approve": approve_task,
     "deny": deny_task,
     "escalate": escalate_case,

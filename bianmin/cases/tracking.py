@@ -16,7 +16,7 @@ ADDRESS_LIMIT = 10  # failures from one address …
 NUMBER_LIMIT = 20  # … or against one case number …
 WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
 # Internal steps (reading personal data, scans, an approver asking the director for more time) stay off.
-PUBLIC_ACTIONS = set(ACTION_LABELS) - {"reveal", "upload", "request_extension"}
+PUBLIC_ACTIONS = set(ACTION_LABELS) - {"reveal", "upload", "request_extension", "decline_extension"}
 
 
 def find_tracked(number: str, code: str | None, address: str) -> Case:

@@ -77,3 +77,29 @@ def test_allowed_actions_follow_state_and_role(api, now):
     assert minzheng.get(f"cases/{number}").json()["allowed_actions"] == [
         "suspend", "request_extension", "complete",
     ]  # fmt: skip
+
+
+def test_director_declines_an_extension_request_through_the_api(api, now):
+    clerk, minzheng, director = api("famen_clerk"), api("famen_minzheng"), api("famen_director")
+    number = clerk.post("cases", intake(make_item("promised"))).json()["number"]
+    clerk.post(f"cases/{number}/actions/accept", {})
+    assert (
+        minzheng.post(
+            f"cases/{number}/actions/request_extension", {"days": 5, "reason": "入户核查"}
+        ).status_code
+        == 200
+    )
+    assert "decline_extension" in director.get(f"cases/{number}").json()["allowed_actions"]
+
+    no_reason = director.post(f"cases/{number}/actions/decline_extension", {})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]["fields"]
+    assert minzheng.post(f"cases/{number}/actions/decline_extension", {"reason": "x"}).status_code == 403
+
+    declined = director.post(f"cases/{number}/actions/decline_extension", {"reason": "期限内可以办结"})
+    assert declined.status_code == 200
+    body = declined.json()
+    assert (
+        body["events"][-1]["action"] == "decline_extension" and body["events"][-1]["note"] == "期限内可以办结"
+    )
+    assert "decline_extension" not in body["allowed_actions"]
+    assert director.post(f"cases/{number}/actions/decline_extension", {"reason": "再驳回"}).status_code == 409

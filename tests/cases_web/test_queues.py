@@ -3,6 +3,7 @@
 import pytest
 
 from bianmin.cases import services
+from bianmin.cases.forms import REQUIRED
 from bianmin.core import clock
 
 from .helpers import EXTENDABLE, TIANDU, accepted, receive, user
@@ -156,3 +157,37 @@ def test_workbench_shows_each_queue_with_its_count(signed_in, now):
     page = signed_in("famen_clerk").get("/workbench/").content.decode()
     assert 'href="/cases/queue/to-decide/"' in page and 'href="/cases/new/"' in page
     assert '<span class="count some">2</span>' in page
+
+
+def test_director_declines_an_extension_request_and_it_leaves_the_queue(signed_in, now, tiandu_case):
+    case = accepted(EXTENDABLE, n=1)
+    deadline = case.deadline
+    services.request_extension(user("famen_minzheng"), case.number, days=5, reason="需入户核查家庭收入")
+    director = signed_in("famen_director")
+    assert numbers(director, "extension-requests") == {case.number}
+
+    case.refresh_from_db()
+    refused = director.post(
+        f"/cases/{case.number}/actions/decline_extension/", {"version": case.version, "reason": ""}
+    )
+    assert refused.status_code == 422 and REQUIRED in refused.content.decode()
+    assert numbers(director, "extension-requests") == {case.number}
+
+    services.decline_extension(user("famen_director"), case.number, reason="期限内可以办结，请抓紧")
+    case.refresh_from_db()
+    assert case.deadline == deadline and case.extension_days == 0
+    assert numbers(director, "extension-requests") == set()
+    assert case.events.filter(action="decline_extension", note="期限内可以办结，请抓紧").exists()
+
+    # Declined is not final: the approver may ask again, and the request is back in the director's queue.
+    services.request_extension(user("famen_minzheng"), case.number, days=3, reason="申请人补充了新情况")
+    assert numbers(director, "extension-requests") == {case.number}
+
+
+def test_declining_without_a_pending_request_is_a_conflict(demo, now):
+    from bianmin.core.errors import Conflict
+
+    case = accepted(EXTENDABLE, n=1)
+    with pytest.raises(Conflict):
+        services.decline_extension(user("famen_director"), case.number, reason="无")
+    assert not case.events.filter(action="decline_extension").exists()
