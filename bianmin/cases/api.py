@@ -487,16 +487,18 @@ def act_on_case(request, number: str, action: str, payload: ActionIn | None = No
 )
 def upload_file(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
     attachment = services.attach_scan(request.user, number, file, material=material)
-    return Status(
-        201,
-        {
-            "id": attachment.pk,
-            "material": material,
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-            "url": _file_url(attachment.case, attachment),
-        },
-    )
+    return Status(201, uploaded_json(attachment, material))
+
+
+def uploaded_json(attachment, material: int | None) -> dict:
+    """What an upload answers: the stored file, and where staff in scope can fetch it."""
+    return {
+        "id": attachment.pk,
+        "material": material,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": _file_url(attachment.case, attachment),
+    }
 
 
 @router.get("/cases/{number}/files/{file_id}", auth=staff_auth, summary="查看扫描件（仅本人范围内）")

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
-from bianmin.cases.api import iso
+from bianmin.cases.api import iso, uploaded_json
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
 from bianmin.proxy import services
@@ -356,16 +356,7 @@ def confirm_mandate(request, number: str, payload: MandateCodeIn):
 )
 def upload_photo(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
     attachment = services.attach_photo(request.user, number, file, material=material)
-    return Status(
-        201,
-        {
-            "id": attachment.pk,
-            "material": material,
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-            "url": f"/api/v1/cases/{number}/files/{attachment.pk}",
-        },
-    )
+    return Status(201, uploaded_json(attachment, material))
 
 
 @router.post(
