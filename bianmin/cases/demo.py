@@ -80,7 +80,9 @@ class Demo:
             moment = clock.now() - dt.timedelta(minutes=max(1, 30 - minute))
         return clock.pinned(moment)
 
-    def receive(self, code: str, ago: int, *, clerk="famen_clerk", missing=(), channel="window"):
+    def receive(
+        self, code: str, ago: int, *, clerk="famen_clerk", missing=(), channel="window", home_visit=False
+    ):
         """Receive one demo case `ago` working days back; None if it already exists (idempotent)."""
         self.n += 1
         item = Item.objects.get(code=code, status=ItemStatus.PUBLISHED)
@@ -100,10 +102,11 @@ class Demo:
                     "name": NAMES[(self.n - 1) % len(NAMES)],
                     "id_number": first17 + id_check_char(first17),
                     "phone": f"1399170{self.n:04d}",
-                    "address": "扶风县法门镇法门村" if clerk == "famen_clerk" else "扶风县天度镇天度村",
+                    "address": "扶风县法门镇法门村" if clerk.startswith("famen") else "扶风县天度镇天度村",
                 },
                 answers=_answers(item),
                 materials=materials,
+                proxy={"home_visit": home_visit, "mandate": True} if channel == "proxy" else None,
                 idempotency_key=KEY.format(self.n),
             )
         return case if created else None
@@ -185,3 +188,18 @@ def load() -> None:
     case = d.receive(f"MZ05004-{TIANDU}", 3, clerk="tiandu_clerk")
     d.step(3, 20, services.accept_case, tiandu, case.number)
     d.receive(f"MZ05003-{TIANDU}", 0, clerk="tiandu_clerk")
+    _proxy_cases(d)
+
+
+def _proxy_cases(d: Demo) -> None:
+    """法门村's agent: one case still in the village, one on its way up, one received and accepted."""
+    from bianmin.proxy import services as proxy
+
+    agent = _user("famen_agent")
+    d.receive(PROMISED, 0, clerk="famen_agent", channel="proxy", home_visit=True)
+    travelling = d.receive(RELIEF, 1, clerk="famen_agent", channel="proxy")
+    d.step(0, 5, proxy.create_handover, agent, "up", [travelling.number])
+    arrived = d.receive(PROMISED, 3, clerk="famen_agent", channel="proxy")
+    handover = d.step(2, 10, proxy.create_handover, agent, "up", [arrived.number])
+    d.step(2, 50, proxy.receive_handover, _user("famen_clerk"), handover.pk, received=[arrived.number])
+    d.step(2, 55, services.accept_case, _user("famen_clerk"), arrived.number)

@@ -17,6 +17,10 @@ def test_demo_cases_cover_the_lights_and_states_and_load_once(demo):
     assert any(overdue_receipt(c, calendar=calendar) for c in cases)
     assert sum(c.center.region_id == "610324100000" for c in cases) == 2
     assert Event.objects.filter(action="request_extension").count() == 1
+    # 法门村's agent has one case at home, one on the road and one at the township.
+    proxied = {c.number: c for c in cases if c.channel == "proxy"}
+    assert len(proxied) == 3 and {c.state for c in proxied.values()} == {"received", "accepted"}
+    assert Event.objects.filter(action="handover_up").count() == 2
     count, events = len(cases), Event.objects.count()
     demo_cases.load()
     assert Case.objects.count() == count and Event.objects.count() == events
