@@ -186,8 +186,11 @@ class CasePage(Schema):
 
 
 class CaseFilter(PageQuery):
-    state: str | None = Field(None, max_length=24)
-    case_class: str | None = Field(None, max_length=12)
+    state: Literal[
+        "received", "supplement_requested", "refused", "accepted", "suspended", "escalated", "completed",
+        "delivered", "withdrawn",
+    ] | None = None  # fmt: skip
+    case_class: Literal["instant", "promised", "joint", "escalated", "returned"] | None = None
     warning: Literal["none", "green", "yellow", "red"] | None = None
     center: str | None = Field(None, max_length=20)
     item: str | None = Field(None, max_length=40)

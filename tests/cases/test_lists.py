@@ -60,3 +60,12 @@ def test_filters_by_state_warning_item_and_dates(api, now):
         assert clerk.get(f"cases/{accepted}").json()["warning"] == "red"
     assert clerk.get("cases?received_from=not-a-date").status_code == 422
     assert clerk.get("cases?page_size=500").status_code == 422
+
+
+def test_an_unknown_state_or_class_filter_is_a_validation_error_not_an_empty_list(api, now):
+    clerk = api("famen_clerk")
+    for query in ("state=bogus", "case_class=urgent"):
+        response = clerk.get(f"cases?{query}")
+        assert response.status_code == 422
+        assert query.split("=")[0] in response.json()["error"]["fields"]
+    assert clerk.get("cases?state=accepted&case_class=promised").status_code == 200
