@@ -7,17 +7,7 @@ revision every process watches; a change saved here would be invisible to runnin
 from django.contrib import admin
 
 from bianmin.calendar.models import CalendarDay, CalendarRevision, CalendarYear
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from bianmin.core.admin import ReadOnlyAdmin
 
 
 @admin.register(CalendarYear)

@@ -5,6 +5,7 @@ place. Each function owns its transaction; a failed validation raises django's V
 Chinese messages keyed by field name and changes nothing.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,11 @@ from django.db.models import Count, Q
 from bianmin.catalog.models import Delegation, Field, Item, ItemStatus, Material, TakeOn
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level, Region
+
+# Upper bounds a clerk could plausibly need (the law's longest limits are well inside them); the database
+# columns are small integers, so anything larger would overflow there instead of being refused here.
+LIMITS = {"legal_limit_days": 365, "promised_limit_days": 365, "extension_days": 365, "max_visits": 99}
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
 # Item attributes a caller may set; identity (status, version) only moves through the verbs below.
 EDITABLE = [
@@ -71,6 +77,8 @@ def validate_item(item: Item, joint_departments: Iterable[Department] = ()) -> N
             errors[name] = "请填写时限（工作日）"
         elif value is not None and value < 0:
             errors[name] = "不能为负数"
+        elif value is not None and value > LIMITS[name]:
+            errors[name] = f"不能超过 {LIMITS[name]}"
     legal, promised = item.legal_limit_days, item.promised_limit_days
     if "promised_limit_days" not in errors and legal is not None and promised is not None and legal >= 0:
         if promised > legal:
@@ -81,6 +89,9 @@ def validate_item(item: Item, joint_departments: Iterable[Department] = ()) -> N
         errors["name"] = "请填写事项名称"
     if not (item.code or "").strip():
         errors["code"] = "请填写实施编码"
+    elif not CODE_PATTERN.fullmatch(item.code):
+        # The code is part of public URLs (/guide/<code>/) and QR codes: keep it to URL-safe characters.
+        errors["code"] = "实施编码只能包含英文字母、数字、- 和 _"
     if not (item.basic_code or "").strip():
         errors["basic_code"] = "请填写基本编码"
     region = item.region if item.region_id else None

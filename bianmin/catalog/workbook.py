@@ -216,7 +216,7 @@ def _parse(value, kind: str, column: str, lookups: dict):
     if kind == "int":
         try:
             number = int(float(text)) if isinstance(value, float) else int(text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise _RowError(column, f"“{text[:20]}”不是整数") from None
         if number < 0:
             raise _RowError(column, "不能为负数")
@@ -307,12 +307,13 @@ def import_catalog(upload) -> ImportReport:
     try:
         data = upload if isinstance(upload, bytes) else upload.read()
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Read-only mode parses a sheet only when it is read, so a damaged sheet fails here, not at load.
+        sheets = {name: _read_sheet(book, name, columns, report) for name, columns in SHEETS}
     except Exception:  # noqa: BLE001 - any unreadable file gets the same clear answer
         report.problems.append(
             Problem("文件", None, "", "不是有效的 Excel 工作簿（.xlsx），请使用导出的模板")
         )
         return report
-    sheets = {name: _read_sheet(book, name, columns, report) for name, columns in SHEETS}
     if report.problems:
         return report
 
@@ -424,5 +425,5 @@ def _keys_of_rows(rows):
 def _safe_int(value):
     try:
         return int(float(_text(value)))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None

@@ -101,3 +101,28 @@ def test_list_filters_and_export_download(client, demo):
 def test_workbench_links_the_catalog_for_admins(client, demo):
     client.login(username="admin", password="Demo@2026")
     assert "/manage/catalog/" in client.get("/workbench/").content.decode()
+
+
+def test_a_code_that_cannot_sit_in_a_url_and_absurd_limits_are_field_errors(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    response = client.post(
+        "/manage/catalog/new/",
+        _form(code="SLASH/1", legal_limit_days="99999999999999999999", max_visits="1000"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "实施编码只能包含英文字母、数字、- 和 _" in page
+    assert "不能超过 365" in page and "不能超过 99" in page
+    assert not Item.objects.filter(code="SLASH/1").exists()
+
+
+def test_django_admin_shows_items_but_cannot_change_them(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    item = Item.objects.get(code="MZ05004-610324106000", status=ItemStatus.PUBLISHED)
+    assert client.get(f"/admin/catalog/item/{item.pk}/change/").status_code == 200
+    response = client.post(
+        f"/admin/catalog/item/{item.pk}/change/", {"name": "改名", "promised_limit_days": 0}
+    )
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.name != "改名" and item.promised_limit_days > 0

@@ -119,3 +119,32 @@ def _diff(a, b):
     for x, y in zip(a, b, strict=False):
         if x != y:
             return set(x) ^ set(y)
+
+
+def test_an_infinite_version_number_is_a_row_problem_not_a_crash(demo):
+    data = export_catalog(Item.objects.filter(code="MZ05004-610324106000"))
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["事项"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("版本") + 1, value="inf")
+    out = io.BytesIO()
+    book.save(out)
+    before = _snapshot()
+    report = import_catalog(out.getvalue())
+    assert ("事项", 2, "版本") in {(p.sheet, p.row, p.column) for p in report.problems}
+    assert _snapshot() == before
+
+
+def test_a_workbook_with_a_damaged_sheet_gets_a_clear_report(demo):
+    import zipfile
+
+    data = export_catalog(Item.objects.filter(code="MZ05004-610324106000"))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            dst.writestr(info, content)
+    report = import_catalog(damaged.getvalue())
+    assert not report.ok and "不是有效的 Excel" in report.problems[0].reason
