@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.accounts.scope import scope_of
 from bianmin.calendar import services
+from bianmin.calendar.api import DATE_RE
 from bianmin.calendar.models import CalendarDay, CalendarYear, DayKind
 from bianmin.core import clock
 from bianmin.core.errors import ApiError
@@ -265,7 +266,8 @@ class LocalDayForm(DayForm):
 
 def _parse_day(year: int, text: str) -> dt.date:
     try:
-        day = dt.date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
+        # The API's form only: fromisoformat alone would also read week dates such as 2026-W02-1.
+        day = dt.date.fromisoformat(text) if DATE_RE.fullmatch(text) else None
     except ValueError:
         day = None
     if day is None or day.year != year:

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from pypinyin import Style, lazy_pinyin
 
-from bianmin.accounts.models import Post, Role
+from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases import lifecycle
 from bianmin.cases.clock import current_calendar, overdue_receipt
@@ -47,7 +47,7 @@ from bianmin.cases.validators import credit_code_error, id_number_error, phone_e
 from bianmin.catalog.models import CaseClass, FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
-from bianmin.regions.models import Center, CenterLevel
+from bianmin.regions.models import Center
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 DELIVERY_METHODS = {"window": "窗口领取", "proxy": "代办员送达", "post": "邮寄", "electronic": "电子送达"}
@@ -58,16 +58,15 @@ class TooLarge(ApiError):
     code = "too_large"
 
 
+# Invisible characters a paste can carry; they would break the Excel ledgers and the printed documents.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(value) -> str:
     return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
 
 
 # --- intake ----------------------------------------------------------------------------------------
-
-
-def _agent_village(user):
-    post = Post.objects.filter(user=user, role=Role.AGENT, is_active=True).select_related("region").first()
-    return post.region if post else None
 
 
 def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
@@ -86,13 +85,11 @@ def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
             center = Center.objects.select_related("region").get(pk=next(iter(scope.center_ids)))
         return center, None
     if "agent" in scope.roles:
-        village = _agent_village(user)
-        station = (
-            Center.objects.filter(region=village, level=CenterLevel.VILLAGE).select_related("parent").first()
-        )
-        home = station.parent if station and station.parent_id else None
-        if home is None:
-            home = Center.objects.filter(region_id=village.parent_id, level=CenterLevel.TOWNSHIP).first()
+        # The same village → township answer the handovers use, so a case goes where its papers will go.
+        from bianmin.proxy.selectors import agent_village, township_of
+
+        village = agent_village(user)
+        home = township_of(village) if village else None
         if home is None or (center is not None and center.pk != home.pk):
             raise Invalid("代办员只能向本乡镇中心递交", fields={"center": "不是本村所属的乡镇中心"})
         return Center.objects.select_related("region").get(pk=home.pk), village
@@ -136,6 +133,9 @@ def _check_applicant(applicant: dict, errors: dict) -> dict:
             errors["applicant.contact_name"] = "请填写联系人"
     if len(out["applicant_name"]) > 100:
         errors["applicant.name"] = "名称过长"
+    for key in ("applicant_name", "applicant_address", "applicant_contact_name"):
+        if CONTROL_CHARACTERS.search(out.get(key) or ""):
+            errors[key.replace("applicant_", "applicant.")] = "含有不可见的控制字符，请重新输入"
     return out
 
 

@@ -28,7 +28,7 @@ def find_tracked(number: str, code: str | None, address: str) -> Case:
         raise TooMany("查询过于频繁，请稍后再试")
     case = Case.objects.select_related("item", "center").filter(number=number).first()
     # Compare in constant time, and the same answer for an unknown number and a wrong code.
-    if case is None or not code or not hmac.compare_digest(case.query_code, str(code)):
+    if case is None or not code or not hmac.compare_digest(case.query_code.encode(), str(code).encode()):
         TrackFailure.objects.create(address=address[:64], number=number[:40], at=clock.now())
         raise NotFound("办件编号或查询码不正确")
     return case

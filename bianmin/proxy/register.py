@@ -144,6 +144,13 @@ def _cell_time(value) -> str:
     return f"{value.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}" if value else ""
 
 
+def _cell_text(value: str) -> str:
+    # A name stored before intake refused control characters must not make the whole ledger fail.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value or "")
+
+
 def workbook(report: Register, title: str) -> bytes:
     """The layout a township files: title, period, one row per case, a totals row, then per village."""
     from openpyxl import Workbook
@@ -164,7 +171,8 @@ def workbook(report: Register, title: str) -> bytes:
     for row in report.rows:
         sheet.append(
             [
-                row["index"], row["number"], row["village"], row["agent"], row["applicant"], row["item"],
+                row["index"], row["number"], row["village"], row["agent"], _cell_text(row["applicant"]),
+                row["item"],
                 "是" if row["home_visit"] else "", _cell_time(row["received_at"]),
                 _cell_time(row["handed_over_at"]), _cell_time(row["accepted_at"]),
                 _cell_time(row["completed_at"]), _cell_time(row["delivered_at"]), row["state_label"],

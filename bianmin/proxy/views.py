@@ -307,6 +307,14 @@ def _case_or_404(request, number: str):
     return case
 
 
+def _agents_case_or_404(request, number: str):
+    """The mandate and delivery pages are the agent's: they show the villager's full ID number and phone,
+    which anyone else reads only through the case page's recorded reveal."""
+    if Role.AGENT not in scope_of(request.user).roles:
+        raise Http404
+    return _case_or_404(request, number)
+
+
 @login_required
 def case_page(request, number: str):
     """One proxy case on the agent's phone: where it is, its timeline, photos of papers, next steps."""
@@ -332,7 +340,7 @@ def case_page(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def mandate_page(request, number: str):
-    case = _case_or_404(request, number)
+    case = _agents_case_or_404(request, number)
     mandate = Mandate.objects.filter(case=case).first()
     errors = {}
     if request.method == "POST":
@@ -372,7 +380,7 @@ def mandate_page(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliver_page(request, number: str):
-    case = _case_or_404(request, number)
+    case = _agents_case_or_404(request, number)
     errors = {}
     if request.method == "POST":
         try:

@@ -120,3 +120,9 @@ def test_garbage_posts_never_500(admin_client, now):
 
 def test_workbench_links_the_calendar_for_admins(admin_client, now):
     assert reverse("calendar:index") in admin_client.get("/workbench/").content.decode()
+
+
+def test_the_day_editor_takes_only_plain_dates_not_week_dates(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    assert client.get("/calendar/2026/days/2026-01-05/").status_code == 200
+    assert client.get("/calendar/2026/days/2026-W02-1/").status_code == 404

@@ -22,6 +22,8 @@ def _fields(response):
         (lambda b: b["applicant"].update(phone="1234"), "applicant.phone"),
         (lambda b: b["applicant"].update(phone="12812345678"), "applicant.phone"),
         (lambda b: b["applicant"].update(name=""), "applicant.name"),
+        (lambda b: b["applicant"].update(name="张\x0b三"), "applicant.name"),
+        (lambda b: b["applicant"].update(address="法门村\x1b三组"), "applicant.address"),
         (lambda b: b["answers"].pop("reason"), "answers.reason"),
         (lambda b: b["answers"].update(household="三口人"), "answers.household"),
         (lambda b: b["answers"].update(category="城镇"), "answers.category"),

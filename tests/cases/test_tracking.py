@@ -57,3 +57,12 @@ def test_tracking_page_fits_a_phone_and_hides_personal_data(client, accepted):
     wrong = client.get(f"/track/{accepted['number']}/?code=999999x")
     assert wrong.status_code == 404 and "张秀兰" not in wrong.content.decode()
     assert client.get(f"/track/{accepted['number']}/").status_code == 200  # the code form
+
+
+def test_a_code_in_chinese_characters_is_just_a_wrong_code(api, client, accepted):
+    from urllib.parse import quote
+
+    code = quote("中文码")
+    response = api().get(f"track/{accepted['number']}?code={code}")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert client.get(f"/track/{accepted['number']}/?code={code}").status_code == 404

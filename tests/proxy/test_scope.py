@@ -127,3 +127,15 @@ def test_another_villages_agent_gets_404_from_every_write_on_a_famen_case(api, f
     assert "高龄津贴申请" in found and "法门镇" not in found
     for number in famen_trail["cases"]:
         assert number not in browser.get("/proxy/").content.decode()
+
+
+def test_only_the_agent_opens_the_mandate_and_delivery_pages_that_show_the_full_id(api, famen_trail):
+    held = famen_trail["cases"][0]
+    for username in ("famen_clerk", "famen_minzheng", "famen_director", "fufeng_supervisor"):
+        staff = Client()
+        assert staff.login(username=username, password="Demo@2026")
+        assert staff.get(f"/proxy/cases/{held}/mandate/").status_code == 404
+        assert staff.get(f"/proxy/cases/{held}/deliver/").status_code == 404
+    agent = Client()
+    assert agent.login(username="famen_agent", password="Demo@2026")
+    assert agent.get(f"/proxy/cases/{held}/mandate/").status_code == 200
