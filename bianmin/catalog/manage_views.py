@@ -196,7 +196,8 @@ def catalog_import(request):
 
 
 def _delegations(request):
-    counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
+    # A supervisor watches the counties of their own subtree, an administrator every county.
+    counties = scope_of(request.user).regions().filter(level=Level.COUNTY).order_by("code")
     county = counties.filter(code=request.GET.get("county", "")[:12]).first() or counties.first()
     rates = services.take_on_rates(county) if county else []
     delegated = (

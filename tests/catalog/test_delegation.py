@@ -45,3 +45,18 @@ def test_supervisor_and_admin_see_the_take_on_page_clerks_do_not(client, demo):
     assert "承接率" in page and "法门镇" in page and "%" in page
     client.login(username="famen_clerk", password="Demo@2026")
     assert client.get("/manage/catalog/delegations/").status_code == 403
+
+
+def test_a_supervisor_cannot_open_another_countys_take_on_page(client, demo):
+    from bianmin.regions.models import Level
+
+    Region.objects.create(code="610326000000", name="眉县", level=Level.COUNTY, parent_id="610300000000")
+    client.login(username="fufeng_supervisor", password="Demo@2026")
+    page = client.get("/manage/catalog/delegations/?county=610326000000")
+    assert page.status_code == 200
+    assert page.context["county"].code == "610324000000"
+    client.login(username="admin", password="Demo@2026")
+    assert (
+        client.get("/manage/catalog/delegations/?county=610326000000").context["county"].code
+        == "610326000000"
+    )
