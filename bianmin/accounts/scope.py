@@ -143,3 +143,9 @@ def scope_of(user) -> Scope:
     )
     user._bianmin_scope = scope
     return scope
+
+
+def agent_village(user) -> Region | None:
+    """The village an agent serves (their active agent post's region), or None."""
+    post = Post.objects.filter(user=user, role=Role.AGENT, is_active=True).select_related("region").first()
+    return post.region if post else None

@@ -12,9 +12,10 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.accounts.services import client_address
 from bianmin.cases import services
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
+from bianmin.cases.custody import CUSTODY_RELATED, custody_of
 from bianmin.cases.documents import KINDS, render_pdf
-from bianmin.cases.lifecycle import ACTION_LABELS, ACTIONS
 from bianmin.cases.models import ApplicantKind, Case
 from bianmin.cases.selectors import case_for, cases_visible_to, warning_q, with_details
 from bianmin.cases.tracking import find_tracked, timeline
@@ -22,7 +23,7 @@ from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.proxy.custody import CUSTODY_RELATED, custody_of
+from bianmin.core.schemas import MaterialIn
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["tracking"])
@@ -41,12 +42,6 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=200)
 
 
-class MaterialIn(Schema):
-    material: int
-    originals: int = Field(0, ge=0, le=99)
-    copies: int = Field(0, ge=0, le=99)
-
-
 class ProxyIn(Schema):
     home_visit: bool = False
     mandate: bool = False
@@ -60,30 +55,6 @@ class CaseIn(Schema):
     answers: dict[str, Any] = {}
     materials: list[MaterialIn] = Field([], max_length=100)
     proxy: ProxyIn | None = None
-
-
-class MissingIn(Schema):
-    material: int
-    reason: str = Field("", max_length=300)
-
-
-class ActionIn(Schema):
-    """One body for every action; each action reads the fields API.md lists for it."""
-
-    version: int | None = None
-    deferred: list[int] = []
-    promise_date: dt.date | None = None
-    missing: list[MissingIn] = []
-    materials: list[MaterialIn] = []
-    reason: str = Field("", max_length=2000)
-    kind: str = Field("", max_length=20)
-    days: int | None = Field(None, ge=0, le=365)
-    opinion: str = Field("", max_length=2000)
-    outcome: Literal["approved", "denied"] | None = None
-    result: str = Field("", max_length=2000)
-    method: str = Field("", max_length=20)
-    receiver: str = Field("", max_length=100)
-    department: str | None = Field(None, max_length=24)
 
 
 class CodeName(Schema):
@@ -307,7 +278,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "actor": e.actor_name or None,
                 "role": e.role,
                 "action": e.action,
-                "label": ACTION_LABELS.get(e.action, e.action),
+                "label": label_of(e.action),
                 "from": e.from_state,
                 "to": e.to_state,
                 "note": e.note,
@@ -444,42 +415,45 @@ def document_pdf(request, number: str, kind: str):
     return response
 
 
-@router.post(
-    "/cases/{number}/actions/{action}",
-    response=CaseOut,
-    by_alias=True,
-    auth=staff_auth,
-    summary="办件操作（见操作表）",
-)
-def act_on_case(request, number: str, action: str, payload: ActionIn | None = None):
-    if action not in ACTIONS:
-        raise NotFound("没有这个操作")
-    if request.body.strip() and not request.body.lstrip().startswith(b"{"):
-        raise ApiError("请求体应为 JSON 对象", code="bad_request")
-    body = payload or ActionIn()
-    kwargs = {
-        "accept": lambda: {"deferred": body.deferred, "promise_date": body.promise_date},
-        "request_supplement": lambda: {"missing": [m.model_dump() for m in body.missing]},
-        "supplement": lambda: {"materials": [m.model_dump() for m in body.materials]},
-        "refuse": lambda: {"reason": body.reason},
-        "suspend": lambda: {"kind": body.kind, "reason": body.reason},
-        "resume": lambda: {},
-        "extend": lambda: {"days": body.days, "reason": body.reason},
-        "request_extension": lambda: {"days": body.days, "reason": body.reason},
-        "decline_extension": lambda: {"reason": body.reason},
-        "approve": lambda: {"department": body.department},
-        "deny": lambda: {"reason": body.reason, "department": body.department},
-        "escalate": lambda: {"opinion": body.opinion},
-        "complete": lambda: {"outcome": body.outcome, "reason": body.reason, "result": body.result},
-        "deliver": lambda: {"method": body.method, "receiver": body.receiver},
-        "withdraw": lambda: {"reason": body.reason},
-    }[action]()
-    services.ACTION_SERVICES[action](request.user, number, version=body.version, **kwargs)
-    case = _visible_or_404(request, number)
+def _answer(request, case: Case) -> dict:
+    """The case as the action left it: built from the rows the action loaded and wrote, not read again."""
     today, calendar = _today_and_calendar()
     out = case_json(case, today=today, calendar=calendar, detail=True)
-    out["allowed_actions"] = services.available_actions(request.user, case)
+    out["allowed_actions"] = available_actions(request.user, case)
     return out
+
+
+def _refuse_non_object_body(request) -> None:
+    if request.body.strip() and not request.body.lstrip().startswith(b"{"):
+        raise ApiError("请求体应为 JSON 对象", code="bad_request")
+
+
+def _action_endpoint(action):
+    """One endpoint per declared action, with the action's own schema (so the OpenAPI shows each body)."""
+
+    def endpoint(request, number: str, payload: action.schema | None = None):
+        _refuse_non_object_body(request)
+        case = dispatch(action.name, request.user, number[:40], payload or action.schema())
+        return _answer(request, case)
+
+    endpoint.__name__ = f"case_action_{action.name}"
+    return endpoint
+
+
+for _action in REGISTRY.values():
+    router.post(
+        f"/cases/{{number}}/actions/{_action.name}",
+        response=CaseOut,
+        by_alias=True,
+        auth=staff_auth,
+        summary=f"{_action.label}（{_action.name}）",
+        operation_id=f"case_action_{_action.name}",
+    )(_action_endpoint(_action))
+
+
+@router.post("/cases/{number}/actions/{action}", auth=staff_auth, include_in_schema=False)
+def unknown_action(request, number: str, action: str):
+    raise NotFound("没有这个操作")
 
 
 @router.post(

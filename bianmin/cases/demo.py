@@ -11,6 +11,7 @@ import datetime as dt
 
 from bianmin.accounts.models import User
 from bianmin.cases import services
+from bianmin.cases.actions import dispatch
 from bianmin.cases.clock import current_calendar
 from bianmin.cases.models import IdempotencyKey
 from bianmin.cases.validators import id_check_char
@@ -67,10 +68,10 @@ def _answers(item: Item) -> dict:
 class Demo:
     """Walks each demo case through its steps, each step at its own pinned moment."""
 
-    def __init__(self):
+    def __init__(self, key: str = KEY, first: int = 0):
         self.today = clock.today()
         self.calendar = current_calendar(Region.objects.get(code=FAMEN))
-        self.n = 0
+        self.key, self.n = key, first
 
     def at(self, workdays_ago: int, minute: int = 0):
         day = _workdays_before(self.calendar, self.today, workdays_ago)
@@ -107,24 +108,30 @@ class Demo:
                 answers=_answers(item),
                 materials=materials,
                 proxy={"home_visit": home_visit, "mandate": True} if channel == "proxy" else None,
-                idempotency_key=KEY.format(self.n),
+                idempotency_key=self.key.format(self.n),
             )
         return case if created else None
 
-    def step(self, ago: int, minute: int, action, *args, **kwargs):
+    def act(self, ago: int, minute: int, action: str, username: str, number: str, **body):
+        """One case action at its moment, through the registry and its schema like the API and pages."""
         with self.at(ago, minute):
-            return action(*args, **kwargs)
+            return dispatch(action, _user(username), number, body)
+
+    def step(self, ago: int, minute: int, service, *args, **kwargs):
+        """Any other service (handovers …) at its moment."""
+        with self.at(ago, minute):
+            return service(*args, **kwargs)
 
 
 def load() -> None:
     if IdempotencyKey.objects.filter(key=KEY.format(1)).exists():
         return
     d = Demo()
-    clerk, minzheng = _user("famen_clerk"), _user("famen_minzheng")
+    clerk, minzheng = "famen_clerk", "famen_minzheng"
 
     def accepted(code, ago, **kw):
         case = d.receive(code, ago, **kw)
-        return d.step(ago, 20, services.accept_case, clerk, case.number)
+        return d.act(ago, 20, "accept", clerk, case.number)
 
     # Green: accepted two working days ago, ten to go.
     accepted(PROMISED, 2)
@@ -139,31 +146,31 @@ def load() -> None:
     # Waiting for supplement since yesterday.
     case = d.receive(PROMISED, 1, missing=("户口簿",))
     hukou = case.materials.get(material__name="户口簿").material_id
-    d.step(1, 25, services.request_supplement, clerk, case.number, missing=[
+    d.act(1, 25, "request_supplement", clerk, case.number, missing=[
         {"material": hukou, "reason": "未提交户口簿，请携带户口簿原件及复印件"},
     ])  # fmt: skip
     # Instant item done on the spot, to deliver.
     case = accepted(INSTANT, 0)
-    d.step(0, 25, services.complete_case, clerk, case.number, outcome="approved", result="已出具居住证明")
+    d.act(0, 25, "complete", clerk, case.number, outcome="approved", result="已出具居住证明")
     # Joint: 民政 signed, 人社 still to sign.
     case = accepted(JOINT, 3)
-    d.step(2, 40, services.approve_task, minzheng, case.number)
+    d.act(2, 40, "approve", minzheng, case.number)
     # Escalated: 民政所 reviewed and sent it to 扶风县民政局.
     case = accepted(ESCALATED, 4)
-    d.step(
+    d.act(
         3,
         50,
-        services.escalate_case,
+        "escalate",
         minzheng,
         case.number,
         opinion="经入户调查核实，符合特困人员认定条件，拟同意",
     )
     # An extension request waiting for the director.
     case = accepted(DIBAO, 15)
-    d.step(
+    d.act(
         1,
         45,
-        services.request_extension,
+        "request_extension",
         minzheng,
         case.number,
         days=10,
@@ -171,35 +178,16 @@ def load() -> None:
     )
     # Suspended for publicity (公示).
     case = accepted(PROMISED, 5)
-    d.step(
-        2, 30, services.suspend_case, minzheng, case.number, kind="publicity", reason="在村务公开栏公示7天"
-    )
+    d.act(2, 30, "suspend", minzheng, case.number, kind="publicity", reason="在村务公开栏公示7天")
     # Refused at the window.
     case = d.receive(PROMISED, 6)
-    d.step(6, 30, services.refuse_case, clerk, case.number, reason="申请人未满80周岁，不符合高龄津贴申请条件")
+    d.act(6, 30, "refuse", clerk, case.number, reason="申请人未满80周岁，不符合高龄津贴申请条件")
     # Completed and delivered.
     case = accepted(PROMISED, 8)
-    d.step(
-        3, 10, services.complete_case, minzheng, case.number, outcome="approved", result="自下月起按月发放"
-    )
-    d.step(2, 15, services.deliver_case, clerk, case.number, method="window")
+    d.act(3, 10, "complete", minzheng, case.number, outcome="approved", result="自下月起按月发放")
+    d.act(2, 15, "deliver", clerk, case.number, method="window")
     # 天度镇: one accepted, one waiting.
-    tiandu = _user("tiandu_clerk")
+    tiandu = "tiandu_clerk"
     case = d.receive(f"MZ05004-{TIANDU}", 3, clerk="tiandu_clerk")
-    d.step(3, 20, services.accept_case, tiandu, case.number)
+    d.act(3, 20, "accept", tiandu, case.number)
     d.receive(f"MZ05003-{TIANDU}", 0, clerk="tiandu_clerk")
-    _proxy_cases(d)
-
-
-def _proxy_cases(d: Demo) -> None:
-    """法门村's agent: one case still in the village, one on its way up, one received and accepted."""
-    from bianmin.proxy import services as proxy
-
-    agent = _user("famen_agent")
-    d.receive(PROMISED, 0, clerk="famen_agent", channel="proxy", home_visit=True)
-    travelling = d.receive(RELIEF, 1, clerk="famen_agent", channel="proxy")
-    d.step(0, 5, proxy.create_handover, agent, "up", [travelling.number])
-    arrived = d.receive(PROMISED, 3, clerk="famen_agent", channel="proxy")
-    handover = d.step(2, 10, proxy.create_handover, agent, "up", [arrived.number])
-    d.step(2, 50, proxy.receive_handover, _user("famen_clerk"), handover.pk, received=[arrived.number])
-    d.step(2, 55, services.accept_case, _user("famen_clerk"), arrived.number)

@@ -8,13 +8,17 @@ refuse back on the right field in Chinese.
 """
 
 import datetime as dt
+import functools
+import typing
 import uuid
 from decimal import Decimal
 
 from django import forms
 
+from bianmin.cases.actions import registry
+from bianmin.cases.actions.delivery import DELIVERY_METHODS
+from bianmin.cases.actions.files import MAX_SCAN_BYTES, sniff
 from bianmin.cases.models import ApplicantKind, Case, Channel, MaterialStatus, Outcome, SuspensionKind
-from bianmin.cases.services import DELIVERY_METHODS, MAX_SCAN_BYTES, sniff
 from bianmin.cases.validators import credit_code_error, id_number_error, phone_error
 from bianmin.catalog.models import FieldType, Item
 from bianmin.core.errors import ApiError
@@ -456,29 +460,6 @@ class SupplementForm(MaterialListForm):
         }
 
 
-class ReasonForm(ActionForm):
-    reason = _reason("理由")
-
-    def kwargs(self):
-        return {"reason": self.cleaned_data["reason"]}
-
-
-class RefuseForm(ReasonForm):
-    reason = _reason("不予受理理由")
-
-
-class WithdrawForm(ReasonForm):
-    reason = _reason("撤回原因", required=False)
-
-
-class DenyForm(ReasonForm):
-    reason = _reason("不同意的理由")
-
-
-class DeclineExtensionForm(ReasonForm):
-    reason = _reason("驳回理由")
-
-
 class SuspendForm(ActionForm):
     kind = forms.ChoiceField(label="特别程序", choices=SuspensionKind.choices)
     reason = _reason("理由")
@@ -509,13 +490,6 @@ class DaysForm(ActionForm):
         return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
 
 
-class EscalateForm(ActionForm):
-    opinion = _reason("初审意见", rows=3)
-
-    def kwargs(self):
-        return {"opinion": self.cleaned_data["opinion"]}
-
-
 class CompleteForm(ActionForm):
     outcome = forms.ChoiceField(
         label="办理结果", choices=Outcome.choices, initial=Outcome.APPROVED, widget=forms.RadioSelect
@@ -535,20 +509,42 @@ class DeliverForm(ActionForm):
         return {"method": self.cleaned_data["method"], "receiver": self.cleaned_data["receiver"]}
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "accept": AcceptForm,
-    "request_supplement": RequestSupplementForm,
-    "supplement": SupplementForm,
-    "refuse": RefuseForm,
-    "suspend": SuspendForm,
-    "resume": ActionForm,
-    "extend": DaysForm,
-    "request_extension": DaysForm,
-    "decline_extension": DeclineExtensionForm,
-    "approve": ActionForm,
-    "deny": DenyForm,
-    "escalate": EscalateForm,
-    "complete": CompleteForm,
-    "deliver": DeliverForm,
-    "withdraw": WithdrawForm,
-}
+def _generic_field(info) -> forms.Field:
+    """A page field for one schema field: text as a text area, numbers, dates and choices as such."""
+    label = info.title or ""
+    annotation = info.annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    base = args[0] if args else annotation
+    if typing.get_origin(base) is typing.Literal:
+        return forms.ChoiceField(label=label, required=False, choices=[(v, v) for v in typing.get_args(base)])
+    if base is int:
+        return forms.IntegerField(label=label, required=False)
+    if base is dt.date:
+        return _date(label)
+    limit = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
+    return forms.CharField(
+        label=label, required=False, max_length=limit, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@functools.cache
+def generic_form(action_name: str) -> type[ActionForm]:
+    """The page form of an action that declares no form of its own: its schema's fields, in order.
+
+    It only presents the input; the schema and the action judge it (their errors land on these fields)."""
+    schema = registry.REGISTRY[action_name].schema
+    fields = {name: _generic_field(info) for name, info in schema.model_fields.items() if name != "version"}
+
+    def kwargs(self):
+        return {name: value for name, value in self.cleaned_data.items() if name in fields}
+
+    return type(f"{schema.__name__}Form", (ActionForm,), {**fields, "kwargs": kwargs})
+
+
+def form_for(action_name: str, case: Case, data=None) -> ActionForm:
+    """The form the case page shows for an action: the one its declaration names, else the generic one."""
+    declared = registry.REGISTRY[action_name].form
+    form_class = globals()[declared] if declared else generic_form(action_name)
+    form = form_class(case, data)
+    form.action = action_name
+    return form

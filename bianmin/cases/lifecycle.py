@@ -1,6 +1,7 @@
 """The case lifecycle as data: (state, action) → (next state, roles allowed), on one screen.
 
-Every pair not in the table is refused with 409. The roles say who may act at all; the services then
+Every pair not in the table is refused with 409. What each action needs and does is declared once in
+`bianmin/cases/actions/` (label, input schema, document, rules); this table only says when and by whom. The roles say who may act at all; the services then
 check the finer rule for each role (the clerk of *this* center, the approver of *this* department,
 the agent who registered *this* case). "applicant" is the citizen account that applied online.
 """
@@ -38,44 +39,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
 }
 # fmt: on
 
-ACTIONS = (
-    "accept",
-    "request_supplement",
-    "supplement",
-    "refuse",
-    "suspend",
-    "resume",
-    "extend",
-    "request_extension",
-    "decline_extension",
-    "approve",
-    "deny",
-    "escalate",
-    "complete",
-    "deliver",
-    "withdraw",
-)
-
-ACTION_LABELS = {
-    "receive": "收件",
-    "accept": "受理",
-    "request_supplement": "一次性告知补正",
-    "supplement": "补正材料",
-    "refuse": "不予受理",
-    "suspend": "暂停计时",
-    "resume": "恢复计时",
-    "extend": "延长办理期限",
-    "request_extension": "申请延期",
-    "decline_extension": "驳回延期申请",
-    "approve": "会签同意",
-    "deny": "会签不同意",
-    "escalate": "初审上报",
-    "complete": "办结",
-    "deliver": "送达",
-    "withdraw": "撤回申请",
-    "reveal": "查看完整证件号码",
-    "upload": "上传扫描件",
-}
+# Every table action, in the order the table names them (the case page offers them in this order). Each
+# is declared once, with its label, input and document, in bianmin/cases/actions (a test checks both
+# name the same actions).
+ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 
 
 def transition(state: str, action: str) -> tuple[str, frozenset[str]] | None:

@@ -194,6 +194,40 @@ class Attachment(models.Model):
         )
 
 
+class Location(models.TextChoices):
+    VILLAGE = "village", "在村"
+    IN_TRANSIT = "in_transit", "在途"
+    TOWNSHIP = "township", "在镇中心"
+    COUNTY = "county", "在县级部门"
+
+
+class Custody(models.Model):
+    """Where a case and its papers are now and who holds them; written by every hand-off.
+
+    A proxy case with no row yet is still with the agent who registered it (see custody.custody_of).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="custody")
+    location = models.CharField(max_length=12, choices=Location.choices)
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    holder_center = models.ForeignKey(
+        Center, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    holder_label = models.CharField("持有人", max_length=120)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        # The table keeps the name it was created with in the proxy app (the model moved here, not the data).
+        db_table = "proxy_custody"
+        verbose_name = "办件去向"
+        verbose_name_plural = "办件去向"
+
+    def __str__(self):
+        return f"{self.case_id}@{self.location}"
+
+
 class TaskState(models.TextChoices):
     PENDING = "pending", "待会签"
     APPROVED = "approved", "同意"

@@ -16,33 +16,21 @@ from django.views.decorators.http import require_POST
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
-from bianmin.cases import queues, services
+from bianmin.cases import custody, queues, services
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
 from bianmin.cases.clock import overdue_receipt, warning_of
 from bianmin.cases.documents import KINDS
-from bianmin.cases.forms import ACTION_FORMS, IntakeForm
-from bianmin.cases.lifecycle import ACTION_LABELS
+from bianmin.cases.forms import IntakeForm, form_for
 from bianmin.cases.models import ApplicantKind, Channel, State
 from bianmin.cases.selectors import case_for, warning_q
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import ApiError, Invalid, NotFound
-from bianmin.proxy import custody
 from bianmin.regions.models import Center
 
 STALE = "办件已被他人更新，请刷新后重试"
 PAGE_SIZE = 20
-# The document a step issues, offered for printing right after it.
-ISSUED = {
-    "accept": "acceptance_notice",
-    "request_supplement": "supplement_notice",
-    "refuse": "refusal_notice",
-    "suspend": "suspension_notice",
-    "extend": "extension_notice",
-    "complete": "completion_notice",
-    "deliver": "delivery_receipt",
-}
-DANGER = {"refuse", "withdraw", "deny"}
 OPEN_FOR_DECISION = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
 ROLE_LABELS = {**dict(Role.choices), "applicant": "申请人"}
 
@@ -99,8 +87,9 @@ def intake(request):
             except ApiError as exc:
                 problem, status = _problem(exc), exc.status
             else:
-                messages.success(request, f"已{ACTION_LABELS.get(decision, '收件')}：{case.number}")
-                return _to_case(case.number, ISSUED.get(decision))
+                declared = REGISTRY.get(decision)
+                messages.success(request, f"已{declared.label if declared else '收件'}：{case.number}")
+                return _to_case(case.number, declared and declared.document)
         else:
             status = 422
     context = {"center": center, "item": item, "form": form, "problem": problem}
@@ -172,19 +161,19 @@ def _case_or_404(request, number: str):
 
 def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> dict:
     ctx = queues.context(request.user)
-    actions = services.available_actions(request.user, case)
+    actions = available_actions(request.user, case)
     if "extend" in actions:
         case.pending_request = services.pending_extension_request(case)
     forms = []
     for action in actions:
-        form = bound if bound is not None and bound.action == action else ACTION_FORMS[action](case)
-        form.action = action
+        form = bound if bound is not None and bound.action == action else form_for(action, case)
+        declared = REGISTRY[action]
         forms.append(
             {
                 "action": action,
-                "label": ACTION_LABELS[action],
+                "label": declared.label,
                 "form": form,
-                "danger": action in DANGER,
+                "danger": declared.irreversible,
                 "open": form is bound,
             }
         )
@@ -208,7 +197,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
-        "events": [(e, ACTION_LABELS.get(e.action, e.action), ROLE_LABELS.get(e.role, "")) for e in events],
+        "events": [(e, label_of(e.action), ROLE_LABELS.get(e.role, "")) for e in events],
         **_proxy_context(case, events),
         "problem": problem,
     }
@@ -256,15 +245,18 @@ def case_page(request, number: str):
 @login_required
 @require_POST
 def case_action(request, number: str, action: str):
-    if action not in ACTION_FORMS:
+    declared = REGISTRY.get(action)
+    if declared is None:
         raise Http404
     case = _case_or_404(request, number)
-    form = ACTION_FORMS[action](case, request.POST)
-    form.action = action
+    form = form_for(action, case, request.POST)
     if form.is_valid():
         try:
-            services.ACTION_SERVICES[action](
-                request.user, case.number, version=form.cleaned_data.get("version"), **form.kwargs()
+            dispatch(
+                action,
+                request.user,
+                case.number,
+                {"version": form.cleaned_data.get("version"), **form.kwargs()},
             )
         except NotFound as exc:
             raise Http404 from exc
@@ -277,8 +269,8 @@ def case_action(request, number: str, action: str):
             context = _case_context(request, fresh, problem=_problem(exc))
             return render(request, "cases/case.html", context, status=exc.status)
         else:
-            messages.success(request, f"已{ACTION_LABELS[action]}")
-            return _to_case(case.number, ISSUED.get(action))
+            messages.success(request, f"已{declared.label}")
+            return _to_case(case.number, declared.document)
     else:
         status, problem = 422, None
     return render(

@@ -7,7 +7,7 @@ and per number, so a six-digit code cannot be walked.
 import datetime as dt
 import hmac
 
-from bianmin.cases.lifecycle import ACTION_LABELS
+from bianmin.cases.actions import label_of
 from bianmin.cases.models import Case, Event, TrackFailure
 from bianmin.core import clock
 from bianmin.core.errors import NotFound, TooMany
@@ -16,7 +16,7 @@ ADDRESS_LIMIT = 10  # failures from one address …
 NUMBER_LIMIT = 20  # … or against one case number …
 WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
 # Internal steps (reading personal data, scans, an approver asking the director for more time) stay off.
-PUBLIC_ACTIONS = set(ACTION_LABELS) - {"reveal", "upload", "request_extension", "decline_extension"}
+INTERNAL_ACTIONS = frozenset({"reveal", "upload", "request_extension", "decline_extension"})
 
 
 def find_tracked(number: str, code: str | None, address: str) -> Case:
@@ -35,5 +35,5 @@ def find_tracked(number: str, code: str | None, address: str) -> Case:
 
 
 def timeline(case: Case) -> list[dict]:
-    events = Event.objects.filter(case=case, action__in=PUBLIC_ACTIONS).order_by("at", "id")
-    return [{"at": event.at, "label": ACTION_LABELS[event.action]} for event in events]
+    events = Event.objects.filter(case=case).exclude(action__in=INTERNAL_ACTIONS).order_by("at", "id")
+    return [{"at": event.at, "label": label_of(event.action)} for event in events]

@@ -41,6 +41,11 @@ class Invalid(ApiError):
     code = "validation_error"
 
 
+class TooLarge(ApiError):
+    status = 413
+    code = "too_large"
+
+
 class TooMany(ApiError):
     status = 429
     code = "too_many_requests"
@@ -56,10 +61,46 @@ def _field_path(loc) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation_fields(errors: list[dict]) -> dict:
+# Pydantic's error types in the words a clerk reads; anything else keeps pydantic's own message.
+_MESSAGES = {
+    "missing": "此项必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为是或否",
+    "bool_type": "应为是或否",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "literal_error": "不是可选的值",
+    "enum": "不是可选的值",
+}
+
+
+def _message(err: dict) -> str:
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"不能超过 {ctx.get('max_length')} 项"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    return _MESSAGES.get(kind) or err.get("msg", "无效")
+
+
+def validation_fields(errors: list[dict]) -> dict:
+    """{"field.path": "why"} from pydantic/ninja errors: one translation for the API and the pages."""
     fields: dict[str, str] = {}
     for err in errors:
-        fields.setdefault(_field_path(err.get("loc", ())), err.get("msg", "无效"))
+        fields.setdefault(_field_path(err.get("loc", ())), _message(err))
     return fields
 
 
@@ -85,7 +126,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError):
-        fields = _validation_fields(exc.errors)
+        fields = validation_fields(exc.errors)
         # A body that is not JSON at all is malformed (400), not a validation failure.
         if (
             any(e.get("type") == "json_invalid" or "JSON" in str(e.get("msg", "")) for e in exc.errors)

@@ -11,10 +11,10 @@ from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
 from bianmin.cases.api import iso, uploaded_json
+from bianmin.cases.custody import custody_of, holders
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
 from bianmin.proxy import services
-from bianmin.proxy.custody import custody_of, holders
 from bianmin.proxy.documents import render_sheet_pdf
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import handover_for, handovers_visible_to, with_entries

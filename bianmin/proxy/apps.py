@@ -6,8 +6,9 @@ class ProxyConfig(AppConfig):
     verbose_name = "村级全程代办"
 
     def ready(self):
-        # The case timeline labels its events from one table; proxy hand-offs add their own rows to it.
-        from bianmin.cases.lifecycle import ACTION_LABELS
+        # The case timeline labels proxy hand-offs by name, and the proxy rules guard the case actions.
+        from bianmin.cases.actions.registry import register_event_labels
+        from bianmin.proxy import guards  # noqa: F401  (subscribes to the case hooks)
         from bianmin.proxy.models import EVENT_LABELS
 
-        ACTION_LABELS.update(EVENT_LABELS)
+        register_event_labels(EVENT_LABELS)

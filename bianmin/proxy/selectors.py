@@ -10,31 +10,16 @@ from operator import or_
 from django.db.models import Prefetch, Q, QuerySet
 
 from bianmin.accounts.models import Post, Role, User
-from bianmin.accounts.scope import scope_of
+from bianmin.accounts.scope import (
+    agent_village,  # noqa: F401  (re-exported for the proxy views)
+    scope_of,
+)
+from bianmin.cases.custody import CUSTODY_RELATED
 from bianmin.cases.models import Case, Channel
 from bianmin.cases.selectors import cases_visible_to
-from bianmin.proxy.custody import CUSTODY_RELATED
 from bianmin.proxy.models import Handover, HandoverCase
-from bianmin.regions.models import Center, CenterLevel, Region
-
-
-def agent_village(user) -> Region | None:
-    post = Post.objects.filter(user=user, role=Role.AGENT, is_active=True).select_related("region").first()
-    return post.region if post else None
-
-
-def township_of(village: Region) -> Center | None:
-    """The township center a village station hands its cases to (Center.parent), else the township's."""
-    station = (
-        Center.objects.filter(region=village, level=CenterLevel.VILLAGE).select_related("parent").first()
-    )
-    if station and station.parent_id:
-        return station.parent
-    return Center.objects.filter(region_id=village.parent_id, level=CenterLevel.TOWNSHIP).first()
-
-
-def station_of(village: Region) -> Center | None:
-    return Center.objects.filter(region=village, level=CenterLevel.VILLAGE).first()
+from bianmin.regions.models import Center, CenterLevel
+from bianmin.regions.selectors import station_of, township_of  # noqa: F401
 
 
 def handover_q(user) -> Q:

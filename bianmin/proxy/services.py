@@ -18,14 +18,14 @@ from django.db import transaction
 
 from bianmin.accounts.models import Role, User
 from bianmin.accounts.scope import scope_of
+from bianmin.cases import custody
 from bianmin.cases import services as case_services
 from bianmin.cases.documents import issue_document
-from bianmin.cases.models import Case, Channel, Event, MaterialStatus, State
+from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
 from bianmin.cases.validators import id_number_error, phone_error
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
-from bianmin.proxy import custody
 from bianmin.proxy.models import (
     OPEN_HANDOVER_STATES,
     DeliveryReceipt,
@@ -34,7 +34,6 @@ from bianmin.proxy.models import (
     HandoverCase,
     HandoverCaseState,
     HandoverState,
-    Location,
     Mandate,
     MandateMethod,
 )

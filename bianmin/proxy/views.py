@@ -16,16 +16,16 @@ from django.views.decorators.http import require_http_methods
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import services as case_services
-from bianmin.cases.lifecycle import ACTION_LABELS
-from bianmin.cases.models import State
+from bianmin.cases.actions import label_of
+from bianmin.cases.custody import agent_holds, custody_of, holders
+from bianmin.cases.models import Location, State
 from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid
 from bianmin.proxy import services
-from bianmin.proxy.custody import agent_holds, custody_of, holders
 from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
 from bianmin.proxy.forms import ProxyIntakeForm
-from bianmin.proxy.models import DutyDay, Location, Mandate
+from bianmin.proxy.models import DutyDay, Mandate
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import (
     agent_village,
@@ -327,7 +327,7 @@ def case_page(request, number: str):
             "case": case,
             "custody": custody_of(case),
             "holders": holders(case, events),
-            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
+            "events": [(e, label_of(e.action)) for e in events],
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
             "mandate": Mandate.objects.filter(case=case).first(),

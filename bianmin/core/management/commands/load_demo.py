@@ -13,9 +13,10 @@ LOADERS = [
     "bianmin.catalog.demo",
     "bianmin.proxy.demo",
     "bianmin.cases.demo",
+    "bianmin.proxy.demo_cases",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
-CASE_LOADERS = {"bianmin.cases.demo"}
+CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases"}
 
 
 class Command(BaseCommand):

@@ -1,19 +1,20 @@
 """Where a case is now and who holds it, read without extra queries from rows the caller selected.
 
+Every case shows its holder, so custody lives with the case; the proxy service moves it at each hand-off
+and registers its rules (papers at the township, result back with the agent) as action guards.
+
 A proxy case registered by an agent and never handed over has no Custody row: it is with that agent in
 the village. A case at the township that was escalated is, on paper, with the county department.
 """
 
-from bianmin.cases.models import Case, Channel, State
+from bianmin.cases.models import Case, Channel, Custody, Location, State
 from bianmin.core import clock
-from bianmin.core.errors import Conflict
-from bianmin.proxy.models import Custody, Location
 
 # What a caller must select_related for custody_of() to run without queries.
 CUSTODY_RELATED = ("custody", "submitted_by", "escalated_to")
 
 
-def _stored(case: Case) -> Custody | None:
+def custody_row(case: Case) -> Custody | None:
     try:
         return case.custody
     except Custody.DoesNotExist:
@@ -22,7 +23,7 @@ def _stored(case: Case) -> Custody | None:
 
 def custody_of(case: Case) -> dict:
     """{"location", "location_label", "holder"} for any case, proxy or not."""
-    row = _stored(case)
+    row = custody_row(case)
     if row is None:
         if case.channel == Channel.PROXY and case.village_id:
             location, holder = Location.VILLAGE, case.submitted_by.display_name
@@ -39,58 +40,15 @@ def custody_of(case: Case) -> dict:
 
 
 def agent_holds(user, case: Case) -> bool:
-    row = _stored(case)
+    row = custody_row(case)
     if row is None:
         return case.channel == Channel.PROXY and case.village_id and case.submitted_by_id == user.pk
     return row.location == Location.VILLAGE and row.holder_user_id == user.pk
 
 
-def ensure_agent_holds(user, case: Case) -> None:
-    """An agent delivers only a result that came back down to them (cases.services.deliver_case asks)."""
-    row = _stored(case)
-    if row is None or row.location != Location.VILLAGE or row.holder_user_id != user.pk:
-        raise Conflict("办理结果尚未交回代办员，不能送达", code="result_not_back")
-
-
 def papers_at_township(case: Case) -> bool:
     """Whether a proxy case's papers have been signed for at the township (an up-handover received)."""
     return case.channel != Channel.PROXY or custody_of(case)["location"] == Location.TOWNSHIP
-
-
-def ensure_papers_at_township(case: Case, doing: str) -> None:
-    """The township decides on papers it holds: accepting, listing what is missing or refusing a proxy
-    case whose papers are still with the agent or on the road would be judging papers nobody at the
-    center has seen, and would start the statutory clock before the township has the application.
-    cases.services._begin asks this for those three decisions (409, nothing changes)."""
-    if papers_at_township(case):
-        return
-    where = custody_of(case)
-    raise Conflict(
-        f"该代办件的材料尚未交到镇中心（现在：{where['location_label']}，{where['holder']}），不能{doing}。"
-        "请先签收代办员的交接单。",
-        code="papers_not_at_township",
-    )
-
-
-def ensure_result_at_window(case: Case) -> None:
-    """A clerk hands a proxy case's result over at the window only while the township still holds it.
-
-    A villager who comes to the center (market day, other business) takes the result home at once —
-    "最多跑一次" — rather than waiting for the agent's next trip. Once the result has left with the
-    agent (in a return handover, or received by them), the window no longer has the paper: 409, and
-    the agent delivers it with the villager's signed receipt."""
-    if case.channel != Channel.PROXY or custody_of(case)["location"] == Location.TOWNSHIP:
-        return
-    raise Conflict(
-        f"办理结果已交代办员带回（现在：{custody_of(case)['holder']}），请由代办员送达",
-        code="result_with_agent",
-    )
-
-
-def delivered_at_window(case: Case, receiver: str) -> None:
-    """The villager took the result at the window: the papers are with them now, back in the village."""
-    if case.channel == Channel.PROXY:
-        move(case, Location.VILLAGE, label=f"申请人{receiver}（在{case.center.name}窗口领取）")
 
 
 def holders(case: Case, events) -> list[str]:

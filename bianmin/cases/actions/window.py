@@ -1,0 +1,204 @@
+"""The window's decisions on an application: accept (受理), one-time supplement notice, supplement, refuse,
+withdraw."""
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+from bianmin.cases.actions.base import Acting, loaded
+from bianmin.cases.actions.base import text as _text
+from bianmin.cases.actions.registry import ActionBody, declare
+from bianmin.cases.clock import overdue_receipt
+from bianmin.cases.models import MaterialStatus, Task
+from bianmin.catalog.models import CaseClass
+from bianmin.core.errors import Invalid
+from bianmin.core.schemas import MaterialIn, Text
+
+
+class AcceptIn(ActionBody):
+    deferred: list[int] = Field([], max_length=100, title="容缺后补的材料")
+    promise_date: dt.date | None = Field(None, title="承诺补齐日期")
+
+
+class MissingIn(Schema):
+    material: int | None = None
+    reason: Text = Field("", max_length=300)
+
+
+class RequestSupplementIn(ActionBody):
+    missing: list[MissingIn] = Field([], max_length=100)
+
+
+class SupplementIn(ActionBody):
+    materials: list[MaterialIn] = Field([], max_length=100)
+
+
+class RefuseIn(ActionBody):
+    reason: Text = Field("", max_length=2000, title="不予受理理由")
+
+
+class WithdrawIn(ActionBody):
+    reason: Text = Field("", max_length=2000, title="撤回原因")
+
+
+@declare("accept", label="受理", schema=AcceptIn, document="acceptance_notice", form="AcceptForm")
+def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> None:
+    """受理: all required materials present, or the missing ones deferrable on a written promise (容缺)."""
+    case, calendar = act.case, act.calendar
+    rows = list(case.materials.all())
+    by_material = {row.material_id: row for row in rows}
+    deferred_ids = set(deferred or ())
+    errors: dict[str, str] = {}
+    if deferred_ids - by_material.keys():
+        errors["deferred"] = "含有不是本事项的材料"
+    missing, deferring = [], []
+    for row in rows:
+        if row.status == MaterialStatus.RECEIVED or not row.material.required:
+            continue
+        if row.material_id in deferred_ids:
+            if row.material.deferrable:
+                deferring.append(row)
+            else:
+                errors["deferred"] = f"“{row.material.name}”不可容缺"
+        else:
+            missing.append(row.material.name)
+    if missing:
+        errors["materials"] = "缺少必备材料：" + "、".join(missing)
+    if deferring and (promise_date is None or promise_date <= act.today):
+        errors["promise_date"] = "容缺受理须写明晚于今天的补齐日期"
+    if errors:
+        raise Invalid("不能受理", fields=errors)
+    # Art. 32: left unanswered past five working days, it counts as accepted on the day it was received.
+    late = overdue_receipt(case, act.today, calendar)
+    start = case.pending_since if late else act.today
+    deadline = calendar.add_workdays(start, case.item.promised_limit_days)
+    case.accepted_at = act.now
+    case.clock_started_on = start
+    case.deadline, case.deadline_confirmed = deadline.date, deadline.confirmed
+    case.case_class = case.item.case_class
+    if deferring:
+        case.promise_date = promise_date
+        for row in deferring:
+            row.status, row.promise_date = MaterialStatus.DEFERRED, promise_date
+            row.save(update_fields=["status", "promise_date"])
+        act.also_issue(
+            "deferral_promise",
+            materials=[row.material.name for row in deferring],
+            promise_date=f"{promise_date:%Y年%m月%d日}",
+        )
+    if case.case_class == CaseClass.JOINT:
+        tasks = Task.objects.bulk_create(
+            Task(case=case, department=d) for d in case.item.joint_departments.all()
+        )
+        loaded(case, "tasks").extend(tasks)
+    act.data = {
+        "deadline": deadline.date.isoformat(),
+        "deadline_confirmed": deadline.confirmed,
+        "clock_started_on": start.isoformat(),
+        "late": late,
+        "deferred": sorted(row.material_id for row in deferring),
+    }
+
+
+@declare(
+    "request_supplement",
+    label="一次性告知补正",
+    schema=RequestSupplementIn,
+    document="supplement_notice",
+    form="RequestSupplementForm",
+)
+def request_supplement(act: Acting, *, missing: list[dict]) -> None:
+    """一次性告知: every missing or defective material at once, each with its reason, in one notice."""
+    case = act.case
+    by_material = {row.material_id: row for row in case.materials.all()}
+    errors: dict[str, str] = {}
+    if not missing:
+        errors["missing"] = "至少列出一项需补正的材料"
+    listed = []
+    for index, entry in enumerate(missing or []):
+        row = by_material.get(entry.get("material"))
+        if row is None:
+            errors[f"missing.{index}.material"] = "不是本事项的材料"
+        elif not _text(entry.get("reason")):
+            errors[f"missing.{index}.reason"] = "请写明需补正的原因"
+        else:
+            listed.append((row, _text(entry.get("reason"))[:300]))
+    if errors:
+        raise Invalid("补正告知有误", fields=errors)
+    for row, reason in listed:
+        row.status = (
+            MaterialStatus.DEFECTIVE if row.status == MaterialStatus.RECEIVED else MaterialStatus.MISSING
+        )
+        row.reason = reason
+        row.save(update_fields=["status", "reason"])
+    case.supplement_requested_at = act.now
+    items = [
+        {"material": row.material.name, "standard": row.material.standard, "reason": r} for row, r in listed
+    ]
+    act.note = "；".join(f"{i['material']}：{i['reason']}" for i in items)
+    act.data = {"missing": items}
+    act.document = {"missing": items}
+
+
+def check_materials(item, materials: list[dict], errors: dict, field: str = "materials") -> dict[int, dict]:
+    """{material id: {"originals", "copies"}} for materials handed in, each checked to be the item's."""
+    own = {m.pk for m in item.materials.all()}
+    handed = {}
+    for index, entry in enumerate(materials or []):
+        material_id = entry.get("material")
+        if not isinstance(material_id, int) or isinstance(material_id, bool) or material_id not in own:
+            errors[f"{field}.{index}.material"] = "不是本事项的材料"
+            continue
+        if material_id in handed:
+            errors[f"{field}.{index}.material"] = "材料重复"
+            continue
+        originals, copies = entry.get("originals", 0) or 0, entry.get("copies", 0) or 0
+        if not all(isinstance(n, int) and 0 <= n <= 99 for n in (originals, copies)):
+            errors[f"{field}.{index}.copies"] = "份数应为 0–99"
+            continue
+        handed[material_id] = {"originals": originals, "copies": copies}
+    return handed
+
+
+@declare("supplement", label="补正材料", schema=SupplementIn, form="SupplementForm")
+def supplement(act: Acting, *, materials: list[dict]) -> None:
+    """补正: the applicant brings what was missing; the case waits for a decision again."""
+    case = act.case
+    errors: dict[str, str] = {}
+    handed = check_materials(case.item, materials, errors)
+    if not materials and not errors:
+        errors["materials"] = "请列出补交的材料"
+    if errors:
+        raise Invalid("补正材料有误", fields=errors)
+    for row in case.materials.all():
+        if row.material_id not in handed:
+            continue
+        row.status, row.reason = MaterialStatus.RECEIVED, ""
+        row.originals, row.copies = handed[row.material_id]["originals"], handed[row.material_id]["copies"]
+        row.save(update_fields=["status", "reason", "originals", "copies"])
+    case.pending_since = act.today
+    act.data = {"materials": sorted(handed)}
+
+
+@declare("refuse", label="不予受理", schema=RefuseIn, document="refusal_notice", irreversible=True)
+def refuse(act: Acting, *, reason: str) -> None:
+    """不予受理, with written reasons and the applicant's rights; the case becomes a returned case."""
+    reason = _text(reason)
+    if not reason:
+        raise Invalid("不予受理须写明理由", fields={"reason": "请写明不予受理的理由"})
+    act.case.reason, act.case.case_class = reason, CaseClass.RETURNED
+    act.note = reason
+    act.document = {"reason": reason}
+
+
+@declare("withdraw", label="撤回申请", schema=WithdrawIn, irreversible=True)
+def withdraw(act: Acting, *, reason: str = "") -> None:
+    """撤回: at the applicant's request, any time before completion."""
+    case = act.case
+    for suspension in case.suspensions.all():
+        if suspension.ended_on is None:
+            suspension.ended_on = act.today
+            suspension.save(update_fields=["ended_on"])
+    case.resume_to = ""
+    act.note = _text(reason)
