@@ -3,10 +3,12 @@
 from bianmin.cases import demo as demo_cases
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.models import Case, Event
+from bianmin.proxy import demo_cases as demo_proxy_cases
 
 
 def test_demo_cases_cover_the_lights_and_states_and_load_once(demo):
     demo_cases.load()
+    demo_proxy_cases.load()
     cases = list(Case.objects.select_related("center__region", "item"))
     calendar = current_calendar()
     lights = {warning_of(c, calendar=calendar).color for c in cases}
@@ -23,4 +25,5 @@ def test_demo_cases_cover_the_lights_and_states_and_load_once(demo):
     assert Event.objects.filter(action="handover_up").count() == 2
     count, events = len(cases), Event.objects.count()
     demo_cases.load()
+    demo_proxy_cases.load()
     assert Case.objects.count() == count and Event.objects.count() == events

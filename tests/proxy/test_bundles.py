@@ -1,7 +1,7 @@
 """Handover bundles: refused whole when one case is bad, received case by case, scoped to the addressee."""
 
-from bianmin.cases.models import Event
-from bianmin.proxy.models import Custody, Handover, HandoverCase
+from bianmin.cases.models import Custody, Event
+from bianmin.proxy.models import Handover, HandoverCase
 
 from .factories import completed_at_township, hand_up, make_item, register, to_township
 
