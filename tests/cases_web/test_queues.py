@@ -3,7 +3,6 @@
 import pytest
 
 from bianmin.cases import services
-from bianmin.cases.forms import REQUIRED
 from bianmin.core import clock
 
 from .helpers import EXTENDABLE, TIANDU, accepted, receive, user
