@@ -17,9 +17,9 @@ from django import forms
 
 from bianmin.cases.actions import registry
 from bianmin.cases.actions.delivery import DELIVERY_METHODS
-from bianmin.cases.actions.files import MAX_SCAN_BYTES, sniff
+from bianmin.cases.actions.files import SCAN
 from bianmin.cases.models import ApplicantKind, Case, Channel, MaterialStatus, Outcome, SuspensionKind
-from bianmin.cases.validators import credit_code_error, id_number_error, phone_error
+from bianmin.cases.validators import check_applicant
 from bianmin.catalog.models import FieldType, Item
 from bianmin.core.errors import ApiError
 
@@ -33,14 +33,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class ScanField(forms.FileField):
-    """Any number of scans for one material: JPEG, PNG or PDF judged by content, each ≤ 20 MB."""
+    """Any number of scans for one material, each judged by `rule` (the same check the API makes)."""
 
     default_label = "扫描件"
     accept = "image/jpeg,image/png,application/pdf"
-    kinds = ("image/jpeg", "image/png", "application/pdf")
-    max_bytes = MAX_SCAN_BYTES
-    too_large = "超过 20 MB"
-    wrong_kind = "不是 JPEG、PNG 图片或 PDF"
+    rule = SCAN
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": self.accept}))
@@ -51,12 +48,12 @@ class ScanField(forms.FileField):
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         for upload in files:
-            if upload.size > self.max_bytes:
-                raise forms.ValidationError(f"“{upload.name}”{self.too_large}")
-            head = upload.read(16)
+            if upload.size > self.rule.max_bytes:
+                raise forms.ValidationError(f"“{upload.name}”：{self.rule.too_large}")
+            _, why = self.rule.problem(upload.read(self.rule.max_bytes + 1))
             upload.seek(0)
-            if sniff(head) not in self.kinds:
-                raise forms.ValidationError(f"“{upload.name}”{self.wrong_kind}")
+            if why:
+                raise forms.ValidationError(f"“{upload.name}”：{why}")
         return files
 
 
@@ -202,30 +199,16 @@ class IntakeForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("applicant_kind") or ApplicantKind.PERSON
-        if not (data.get("name") or "").strip():
-            self.add_error("name", "请填写申请人姓名" if kind == ApplicantKind.PERSON else "请填写单位名称")
-        phone = (data.get("phone") or "").replace(" ", "")
-        data["phone"] = phone
-        if not phone:
-            self.add_error("phone", "请填写联系电话")
-        elif why := phone_error(phone):
-            self.add_error("phone", why)
-        if kind == ApplicantKind.PERSON:
-            id_number = (data.get("id_number") or "").strip().upper()
-            data["id_number"] = id_number
-            if not id_number:
-                self.add_error("id_number", "请填写身份证号")
-            elif why := id_number_error(id_number):
-                self.add_error("id_number", why)
-        else:
-            code = (data.get("credit_code") or "").strip().upper()
-            data["credit_code"] = code
-            if not code:
-                self.add_error("credit_code", "请填写统一社会信用代码")
-            elif why := credit_code_error(code):
-                self.add_error("credit_code", why)
-            if not (data.get("contact_name") or "").strip():
-                self.add_error("contact_name", "请填写联系人")
+        applicant = {
+            key: data.get(key)
+            for key in ("name", "phone", "id_number", "credit_code", "contact_name", "address")
+        }
+        clean, errors = check_applicant({**applicant, "kind": kind})
+        for key, why in errors.items():
+            self.add_error(key if key in self.fields else None, why)
+        data["phone"] = clean["applicant_phone"]
+        data["id_number"] = clean.get("applicant_id_number", "")
+        data["credit_code"] = clean.get("applicant_credit_code", "")
         for m in self.materials:
             if data.get(f"m{m.pk}_scans") and not data.get(f"m{m.pk}_received"):
                 label = self.fields[f"m{m.pk}_scans"].label

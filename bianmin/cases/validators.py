@@ -58,3 +58,54 @@ def mask_phone(value: str) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# Invisible characters a paste can carry; they would break the Excel ledgers and the printed documents.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value) -> str:
+    return value.strip() if isinstance(value, str) else "" if value is None else str(value).strip()
+
+
+def check_applicant(applicant: dict) -> tuple[dict, dict]:
+    """The applicant as the case stores it, and {field: why} for what is wrong — the one applicant check
+    the API, the window's form and the agent's form share (keys: kind, name, phone, id_number, …)."""
+    kind = applicant.get("kind") or "person"
+    person = kind == "person"
+    out = {"applicant_kind": kind, "applicant_name": _clean(applicant.get("name"))}
+    errors: dict[str, str] = {}
+    if kind not in ("person", "organisation"):
+        return out, {"kind": "应为 person 或 organisation"}
+    if not out["applicant_name"]:
+        errors["name"] = "请填写申请人姓名" if person else "请填写单位名称"
+    elif len(out["applicant_name"]) > 100:
+        errors["name"] = "名称过长"
+    phone = _clean(applicant.get("phone")).replace(" ", "")
+    out["applicant_phone"] = phone
+    if not phone:
+        errors["phone"] = "请填写联系电话"
+    elif why := phone_error(phone):
+        errors["phone"] = why
+    out["applicant_address"] = _clean(applicant.get("address"))[:200]
+    if person:
+        id_number = _clean(applicant.get("id_number")).upper()
+        out["applicant_id_number"] = id_number
+        if not id_number:
+            errors["id_number"] = "请填写身份证号"
+        elif why := id_number_error(id_number):
+            errors["id_number"] = why
+    else:
+        code = _clean(applicant.get("credit_code")).upper()
+        out["applicant_credit_code"] = code
+        if not code:
+            errors["credit_code"] = "请填写统一社会信用代码"
+        elif why := credit_code_error(code):
+            errors["credit_code"] = why
+        out["applicant_contact_name"] = _clean(applicant.get("contact_name"))[:40]
+        if not out["applicant_contact_name"]:
+            errors["contact_name"] = "请填写联系人"
+    for key in ("name", "address", "contact_name"):
+        if CONTROL_CHARACTERS.search(out.get(f"applicant_{key}") or ""):
+            errors[key] = "含有不可见的控制字符，请重新输入"
+    return out, errors

@@ -3,9 +3,9 @@ a home-visit mark and photos of the papers taken with the phone's camera."""
 
 from django import forms
 
+from bianmin.cases.actions.files import PHOTO
 from bianmin.cases.forms import IntakeForm, MultipleFileInput, ScanField
 from bianmin.cases.models import Channel
-from bianmin.proxy.services import MAX_PHOTO_BYTES, photo_error
 
 
 class PhotoField(ScanField):
@@ -15,24 +15,12 @@ class PhotoField(ScanField):
 
     default_label = "照片"
     accept = "image/*"
-    kinds = ("image/jpeg", "image/png")
-    max_bytes = MAX_PHOTO_BYTES
-    too_large = "超过 5 MB"
-    wrong_kind = "不是 JPEG 或 PNG 照片"
+    rule = PHOTO
 
     def __init__(self, **kwargs):
         attrs = {"accept": self.accept, "capture": "environment", "data-compress": ""}
         kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = super().clean(data, initial)
-        for upload in files:
-            why = photo_error(upload.read(self.max_bytes + 1))
-            upload.seek(0)
-            if why:
-                raise forms.ValidationError(f"“{upload.name}”：{why}")
-        return files
 
 
 class ProxyIntakeForm(IntakeForm):

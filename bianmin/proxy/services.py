@@ -10,7 +10,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import io
 import secrets
 
 from django.core.files.base import ContentFile
@@ -20,6 +19,7 @@ from bianmin.accounts.models import Role, User
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import custody
 from bianmin.cases import services as case_services
+from bianmin.cases.actions.files import PHOTO
 from bianmin.cases.documents import issue_document
 from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
@@ -40,7 +40,6 @@ from bianmin.proxy.models import (
 from bianmin.proxy.selectors import agent_village, open_entry_case_ids, station_of, township_of
 
 MAX_SIGNATURE_BYTES = 300 * 1024
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_BUNDLE = 100
 CODE_TTL_SECONDS = 10 * 60
 CODE_ATTEMPTS = 5
@@ -520,23 +519,6 @@ def deliver_to_villager(user, number: str, *, receiver: str, signature, version:
     return case
 
 
-def photo_error(data: bytes) -> str | None:
-    """Why these bytes are not a usable photo of a paper (JPEG or PNG by content, ≤ 5 MB), else None.
-
-    The API's photo upload and the registration form's photo fields both ask here, so they agree."""
-    if len(data) > MAX_PHOTO_BYTES:
-        return "照片不能超过 5 MB"
-    if case_services.sniff(data[:16]) not in ("image/jpeg", "image/png"):
-        return "文件内容不是 JPEG 或 PNG 图片"
-    try:
-        from PIL import Image
-
-        Image.open(io.BytesIO(data)).verify()
-    except Exception:  # noqa: BLE001 - any decoder failure means "not a usable image"
-        return "图片已损坏，无法识别"
-    return None
-
-
 def attach_photo(user, number: str, upload, *, material: int | None = None):
     """A photo of a paper taken on the phone: JPEG or PNG by content, at most 5 MB (compressed on the page)."""
     case = cases_visible_to(user).filter(number=number).only("pk", "channel").first()
@@ -544,9 +526,5 @@ def attach_photo(user, number: str, upload, *, material: int | None = None):
         raise NotFound("未找到该办件")
     if case.channel != Channel.PROXY:
         raise Conflict("不是代办件", code="not_proxy")
-    if upload.size > MAX_PHOTO_BYTES:
-        raise Invalid("照片过大", fields={"file": "照片不能超过 5 MB"})
-    data = upload.read(MAX_PHOTO_BYTES + 1)
-    if why := photo_error(data):
-        raise Invalid(why, fields={"file": why})
+    data, _ = PHOTO.read(upload)
     return case_services.attach_scan(user, number, ContentFile(data, name="photo"), material=material)

@@ -12,7 +12,6 @@ events, scans); writes keep those loaded lists current, so the caller answers wi
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -29,9 +28,6 @@ from bianmin.cases.selectors import cases_visible_to
 from bianmin.catalog.models import CaseClass
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, NotFound
-
-# Invisible characters a paste can carry; they would break the Excel ledgers and the printed documents.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # What the locking read joins in (one row per case, so the lock stays on the case row alone) …
 LOCK_RELATED = (

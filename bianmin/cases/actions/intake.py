@@ -18,10 +18,8 @@ from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, agent_village, scope_of
 from bianmin.cases import hooks
 from bianmin.cases.actions import files, registry
-from bianmin.cases.actions.base import CONTROL_CHARACTERS, any_role, record_event
-from bianmin.cases.actions.base import text as _text
+from bianmin.cases.actions.base import any_role, record_event
 from bianmin.cases.models import (
-    ApplicantKind,
     Attachment,
     Case,
     CaseCounter,
@@ -32,7 +30,7 @@ from bianmin.cases.models import (
     NumberPrefix,
     State,
 )
-from bianmin.cases.validators import credit_code_error, id_number_error, phone_error
+from bianmin.cases.validators import check_applicant
 from bianmin.catalog.models import FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
@@ -75,37 +73,9 @@ def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
 
 
 def _check_applicant(applicant: dict, errors: dict) -> dict:
-    kind = applicant.get("kind") or ApplicantKind.PERSON
-    out = {"applicant_kind": kind, "applicant_name": _text(applicant.get("name"))}
-    if kind not in ApplicantKind.values:
-        errors["applicant.kind"] = "应为 person 或 organisation"
-        return out
-    if not out["applicant_name"]:
-        errors["applicant.name"] = "请填写申请人名称"
-    phone = _text(applicant.get("phone")).replace(" ", "")
-    if why := phone_error(phone):
-        errors["applicant.phone"] = why
-    out["applicant_phone"] = phone
-    out["applicant_address"] = _text(applicant.get("address"))[:200]
-    if kind == ApplicantKind.PERSON:
-        id_number = _text(applicant.get("id_number")).upper()
-        if why := id_number_error(id_number):
-            errors["applicant.id_number"] = why
-        out["applicant_id_number"] = id_number
-    else:
-        code = _text(applicant.get("credit_code")).upper()
-        if why := credit_code_error(code):
-            errors["applicant.credit_code"] = why
-        out["applicant_credit_code"] = code
-        out["applicant_contact_name"] = _text(applicant.get("contact_name"))[:40]
-        if not out["applicant_contact_name"]:
-            errors["applicant.contact_name"] = "请填写联系人"
-    if len(out["applicant_name"]) > 100:
-        errors["applicant.name"] = "名称过长"
-    for key in ("applicant_name", "applicant_address", "applicant_contact_name"):
-        if CONTROL_CHARACTERS.search(out.get(key) or ""):
-            errors[key.replace("applicant_", "applicant.")] = "含有不可见的控制字符，请重新输入"
-    return out
+    clean, wrong = check_applicant(applicant)
+    errors.update({f"applicant.{key}": why for key, why in wrong.items()})
+    return clean
 
 
 def _choice_values(choices) -> list[str]:
