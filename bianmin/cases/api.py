@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,9 +14,16 @@ from bianmin.cases import services
 from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.custody import CUSTODY_RELATED, custody_of
-from bianmin.cases.documents import KINDS, render_pdf
+from bianmin.cases.documents import render_pdf
 from bianmin.cases.models import ApplicantKind, Case
-from bianmin.cases.selectors import case_for, cases_visible_to, warning_q, with_details
+from bianmin.cases.selectors import (
+    case_for,
+    cases_visible_to,
+    document_for,
+    filter_cases,
+    latest_documents,
+    with_details,
+)
 from bianmin.cases.tracking import find_tracked, timeline
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
@@ -268,7 +274,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
         "custody": custody_of(case),
         "documents": [
             {"kind": d.kind, "title": d.title, "url": f"/api/v1/cases/{case.number}/documents/{d.kind}.pdf"}
-            for d in _latest_documents(case)
+            for d in latest_documents(case)
         ],
     }
     if detail:
@@ -309,14 +315,6 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
     return out
 
 
-def _latest_documents(case: Case):
-    """One entry per kind (the latest issued), as the PDF URL is per kind."""
-    latest = {}
-    for document in case.documents.all():
-        latest[document.kind] = document
-    return list(latest.values())
-
-
 def _today_and_calendar():
     return clock.today(), current_calendar()
 
@@ -354,26 +352,14 @@ def create_case(request, payload: CaseIn):
 @router.get("/cases", response=CasePage, by_alias=True, auth=staff_auth, summary="办件列表（仅本人范围内）")
 def list_cases(request, filters: Query[CaseFilter]):
     today, calendar = _today_and_calendar()
-    cases = cases_visible_to(request.user)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.case_class:
-        cases = cases.filter(case_class=filters.case_class)
-    if filters.warning:
-        cases = cases.filter(warning_q(filters.warning, today, calendar))
-    if filters.center:
-        cases = cases.filter(center__code=filters.center)
-    if filters.item:
-        cases = cases.filter(item__code=filters.item)
-    if filters.q:
-        q = filters.q.strip()
-        cases = cases.filter(
-            Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_id_number=q.upper())
-        )
-    if filters.received_from:
-        cases = cases.filter(received_at__date__gte=filters.received_from)
-    if filters.received_to:
-        cases = cases.filter(received_at__date__lte=filters.received_to)
+    cases = filter_cases(
+        cases_visible_to(request.user),
+        today=today,
+        calendar=calendar,
+        **filters.model_dump(
+            include={"q", "state", "case_class", "warning", "center", "item", "received_from", "received_to"}
+        ),
+    )
     cases = cases.select_related(*CUSTODY_RELATED)  # custody in each row without a query per case
     count, page = paginate(with_details(cases.order_by("-received_at", "-id")), filters)
     return {"count": count, "results": [case_json(c, today=today, calendar=calendar) for c in page]}
@@ -404,10 +390,7 @@ def get_case(request, number: str, reveal: bool = False):
 
 @router.get("/cases/{number}/documents/{kind}.pdf", auth=staff_auth, summary="文书 PDF")
 def document_pdf(request, number: str, kind: str):
-    case = cases_visible_to(request.user).filter(number=number).first()
-    document = (
-        case and kind in KINDS and case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
-    )
+    document = document_for(request.user, number, kind)
     if not document:
         raise NotFound("未找到该文书")
     response = HttpResponse(render_pdf(document, request), content_type="application/pdf")

@@ -8,7 +8,6 @@ selectors, and every service error becomes a Chinese message on the page (422 on
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from bianmin.cases.clock import overdue_receipt, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import IntakeForm, form_for
 from bianmin.cases.models import ApplicantKind, Channel, State
-from bianmin.cases.selectors import case_for, warning_q
+from bianmin.cases.selectors import case_for, filter_cases, latest_documents
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
@@ -113,15 +112,15 @@ def queue(request, key: str):
     ctx = queues.context(request.user)
     cases = queues.queue_cases(request.user, found, ctx)
     filters = {k: request.GET.get(k, "")[:40].strip() for k in ("q", "state", "case_class", "warning")}
-    if filters["q"]:
-        q = filters["q"]
-        cases = cases.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
-    if filters["state"] in State.values and found.all_states:
-        cases = cases.filter(state=filters["state"])
-    if filters["case_class"] in CaseClass.values:
-        cases = cases.filter(case_class=filters["case_class"])
-    if filters["warning"] in ("green", "yellow", "red", "none"):
-        cases = cases.filter(warning_q(filters["warning"], ctx.today, ctx.calendar))
+    cases = filter_cases(
+        cases,
+        today=ctx.today,
+        calendar=ctx.calendar,
+        q=filters["q"],
+        state=filters["state"] if filters["state"] in State.values and found.all_states else None,
+        case_class=filters["case_class"] if filters["case_class"] in CaseClass.values else None,
+        warning=filters["warning"] if filters["warning"] in ("green", "yellow", "red", "none") else None,
+    )
     page = Paginator(queues.with_row_details(cases), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -180,9 +179,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
     files: dict[int | None, list] = {}
     for attachment in case.attachments.all():
         files.setdefault(attachment.case_material_id, []).append(attachment)
-    latest = {}
-    for document in case.documents.all():
-        latest[document.kind] = document
+    latest = {document.kind: document for document in latest_documents(case)}
     issued = request.GET.get("issued", "")
     events = list(case.events.all())
     return {

@@ -4,6 +4,7 @@ Each branch filters with plain columns or `pk__in` subqueries, never a join that
 queryset needs no DISTINCT and can be locked (select_for_update) and counted cheaply.
 """
 
+import datetime as dt
 from functools import reduce
 from operator import or_
 
@@ -13,6 +14,7 @@ from bianmin.accounts.scope import scope_of
 from bianmin.cases.clock import yellow_threshold
 from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
 from bianmin.catalog.models import Item
+from bianmin.core import clock
 
 
 def visibility_q(user) -> Q:
@@ -79,3 +81,66 @@ def warning_q(warning: str, today, calendar) -> Q:
     if warning == "yellow":
         return open_q & Q(deadline__gte=today, deadline__lt=green_from)
     return open_q & Q(deadline__gte=green_from)
+
+
+def filter_cases(
+    cases: QuerySet[Case],
+    *,
+    today,
+    calendar,
+    q: str | None = None,
+    state: str | None = None,
+    case_class: str | None = None,
+    warning: str | None = None,
+    center: str | None = None,
+    item: str | None = None,
+    received_from=None,
+    received_to=None,
+) -> QuerySet[Case]:
+    """The list filters the API and the queue pages share; dates are ranges an index can serve."""
+    if state:
+        cases = cases.filter(state=state)
+    if case_class:
+        cases = cases.filter(case_class=case_class)
+    if warning:
+        cases = cases.filter(warning_q(warning, today, calendar))
+    if center:
+        cases = cases.filter(center__code=center)
+    if item:
+        cases = cases.filter(item__code=item)
+    if q := (q or "").strip():
+        cases = cases.filter(
+            Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_id_number=q.upper())
+        )
+    if received_from:
+        cases = cases.filter(received_at__gte=_start_of(received_from))
+    if received_to:
+        cases = cases.filter(received_at__lt=_start_of(received_to + dt.timedelta(days=1)))
+    return cases
+
+
+def _start_of(day) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=clock.SHANGHAI)
+
+
+def latest_documents(case: Case) -> list[Document]:
+    """One document per kind, the latest issued (the PDF address is per kind), from the loaded rows."""
+    latest: dict[str, Document] = {}
+    for document in sorted(case.documents.all(), key=lambda d: (d.created_at, d.pk)):
+        latest[document.kind] = document
+    return list(latest.values())
+
+
+def document_for(user, number: str, kind: str) -> Document | None:
+    """The latest document of a kind on a case the caller may see, or None (callers answer 404)."""
+    from bianmin.cases.documents import KINDS
+
+    if kind not in KINDS:
+        return None
+    return (
+        Document.objects.filter(
+            case__in=cases_visible_to(user).filter(number=number[:40]).values("pk"), kind=kind
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -71,7 +71,9 @@ def test_add_workdays_matches_reference(start, n):
     assert end.confirmed == ref_confirmed(CAL, start, end.date)
 
 
-@given(inner_days, st.integers(-10, 400))
+# Starts leave room for the longest span inside the calendar's range (up to 2100): a start late in 2099
+# plus 400 days once walked off its end, and the test failed now and then.
+@given(st.dates(D(1991, 1, 1), D(2099, 1, 31)), st.integers(-10, 400))
 def test_workdays_between_matches_reference(a, span):
     b = a + dt.timedelta(days=span)
     count = CAL.workdays_between(a, b)
