@@ -53,10 +53,7 @@ MAX_SCAN_BYTES = 20 * 1024 * 1024
 DELIVERY_METHODS = {"window": "窗口领取", "proxy": "代办员送达", "post": "邮寄", "electronic": "电子送达"}
 
 
-class TooLarge(ApiError):
-    status = 413
-    code = "too_large"
-
+from bianmin.core.errors import TooLarge  # noqa: E402, F401 - one home for the error classes
 
 # Invisible characters a paste can carry; they would break the Excel ledgers and the printed documents.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

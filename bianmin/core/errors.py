@@ -41,6 +41,11 @@ class Invalid(ApiError):
     code = "validation_error"
 
 
+class TooLarge(ApiError):
+    status = 413
+    code = "too_large"
+
+
 class TooMany(ApiError):
     status = 429
     code = "too_many_requests"
