@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("bianmin.workbench.urls")),
 ]
 
+handler403 = "bianmin.workbench.views.forbidden"
 handler404 = "bianmin.workbench.views.not_found"
 handler500 = "bianmin.workbench.views.server_error"
