@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("bianmin.accounts.urls")),
     path("calendar/", include("bianmin.calendar.urls")),
     path("manage/catalog/", include("bianmin.catalog.manage_urls")),
+    path("manage/county/", include("bianmin.regions.manage_urls")),
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),

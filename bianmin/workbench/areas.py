@@ -18,6 +18,7 @@ AREAS: dict[str, list[Area]] = {
         Area("系统管理", "区划、中心、部门、窗口、人员与岗位", "admin:index"),
         Area("工作日历", "法定节假日与调休，每年 11 月更新", "calendar:index"),
         Area("事项清单", "事项、材料、表单字段与办事指南", "catalog_manage:list"),
+        Area("县级参数", "本县的黄灯预警阈值等参数", "county_settings:list"),
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
