@@ -98,6 +98,13 @@ def issue_document(case: Case, kind: str, **extra) -> Document:
     )
 
 
+def latest_document(case: Case, kind: str) -> Document | None:
+    """The latest document of `kind` the case issued (a kind can be issued again, e.g. a second notice)."""
+    if kind not in KINDS:
+        return None
+    return case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
+
+
 def tracking_url(number: str, query_code: str, request=None) -> str:
     """The public tracking page; absolute, from PUBLIC_BASE_URL or the request, so a phone can open it."""
     path = reverse("cases:track", args=[number]) + "?" + urlencode({"code": query_code})

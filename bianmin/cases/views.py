@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from bianmin.accounts.services import client_address
-from bianmin.cases.documents import KINDS, render_html, render_pdf
+from bianmin.cases.documents import latest_document, render_html, render_pdf
 from bianmin.cases.selectors import cases_visible_to
 from bianmin.cases.tracking import find_tracked, timeline
 from bianmin.core.errors import NotFound, TooMany
@@ -32,9 +32,7 @@ def track(request, number: str):
 
 def _document(request, number: str, kind: str):
     case = cases_visible_to(request.user).filter(number=number).first()
-    document = (
-        case and kind in KINDS and case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
-    )
+    document = latest_document(case, kind) if case else None
     if not document:
         raise Http404
     return document
