@@ -148,3 +148,16 @@ def test_a_workbook_with_a_damaged_sheet_gets_a_clear_report(demo):
             dst.writestr(info, content)
     report = import_catalog(admin(), damaged.getvalue())
     assert not report.ok and "不是有效的 Excel" in report.problems[0].reason
+
+
+def test_only_an_administrator_imports(demo):
+    import pytest
+
+    from bianmin.accounts.models import User
+    from bianmin.core.errors import Forbidden
+
+    data = export_catalog(Item.objects.filter(code="MZ05004-610324106000"))
+    before = Item.objects.count()
+    with pytest.raises(Forbidden):
+        import_catalog(User.objects.get(username="famen_clerk"), data)
+    assert Item.objects.count() == before
