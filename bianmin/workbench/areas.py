@@ -33,7 +33,7 @@ AREAS: dict[str, list[Area]] = {
         Area("待我会签", "联办件中等待本部门会签的任务", queue="joint-tasks"),
         Area("上报件", "乡镇初审后上报本部门决定的办件", queue="escalated"),
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
-        Area("即将到期", "办结期限在1个工作日内（黄灯）", queue="due-soon"),
+        Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
     ],
     Role.DIRECTOR: [
