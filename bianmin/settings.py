@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bianmin.core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "bianmin.urls"

@@ -15,11 +15,13 @@ urlpatterns = [
     path("accounts/", include("bianmin.accounts.urls")),
     path("calendar/", include("bianmin.calendar.urls")),
     path("manage/catalog/", include("bianmin.catalog.manage_urls")),
+    path("manage/county/", include("bianmin.regions.manage_urls")),
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 
+handler403 = "bianmin.workbench.views.forbidden"
 handler404 = "bianmin.workbench.views.not_found"
 handler500 = "bianmin.workbench.views.server_error"

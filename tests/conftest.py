@@ -28,6 +28,16 @@ def demo(db):
         call_command("load_demo", verbosity=0, no_cases=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_county_settings():
+    """Each test reads county settings afresh: a rolled-back row must not linger in the process cache."""
+    from bianmin.regions.services import forget_cached_county_settings
+
+    forget_cached_county_settings()
+    yield
+    forget_cached_county_settings()
+
+
 @pytest.fixture
 def now():
     """Pin the clock to a plain working Monday morning; tests move it with clock.pinned()."""

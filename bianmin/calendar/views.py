@@ -2,24 +2,22 @@
 
 import calendar as monthcal
 import datetime as dt
-from functools import wraps
 from itertools import groupby
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bianmin.accounts.scope import scope_of
+from bianmin.accounts.decorators import admin_required
 from bianmin.calendar import services
 from bianmin.calendar.api import DATE_RE
 from bianmin.calendar.models import CalendarDay, CalendarYear, DayKind
 from bianmin.core import clock
-from bianmin.core.errors import ApiError
+from bianmin.core.errors import PAGE_ERRORS
 from bianmin.regions.models import Region
 from bianmin.worktime import FIRST_YEAR, LAST_YEAR
 
@@ -27,17 +25,10 @@ WEEKDAYS = "一二三四五六日"
 ORDINARY = "ordinary"
 
 
-def admin_required(view):
-    """Signed-out visitors go to the login page; signed-in non-admins get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not scope_of(request.user).is_admin:
-            return render(request, "calendar/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed-out visitors go to the login page; signed-in non-admins get the 403 page saying whom to ask.
+calendar_admin_required = admin_required(
+    message="工作日历只有系统管理员可以查看和修改。如需调整节假日，请联系县政务服务中心信息科。"
+)
 
 
 def _region_from(request) -> Region | None:
@@ -61,7 +52,7 @@ def _check_year(year: int) -> None:
 # --- list of years ------------------------------------------------------------------------------------
 
 
-@admin_required
+@calendar_admin_required
 def index(request):
     years = CalendarYear.objects.select_related("updated_by").annotate(
         holidays=Count("days", filter=Q(days__kind=DayKind.HOLIDAY, days__region__isnull=True)),
@@ -86,7 +77,7 @@ def index(request):
     )
 
 
-@admin_required
+@calendar_admin_required
 @require_POST
 def add_year_view(request):
     try:
@@ -95,7 +86,7 @@ def add_year_view(request):
     except ValueError:
         messages.error(request, "年度应为数字")
         return redirect("calendar:index")
-    except ApiError as exc:
+    except PAGE_ERRORS as exc:
         messages.error(request, "；".join(exc.fields.values()) or exc.message)
         return redirect("calendar:index")
     messages.success(
@@ -105,13 +96,13 @@ def add_year_view(request):
     return redirect("calendar:year", year=year)
 
 
-@admin_required
+@calendar_admin_required
 @require_POST
 def confirm_view(request, year: int):
     confirmed = request.POST.get("confirmed", "1") == "1"
     try:
         services.confirm_year(year, request.user, confirmed=confirmed, source=request.POST.get("source"))
-    except ApiError as exc:
+    except PAGE_ERRORS as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{year} 年日历已{'确认' if confirmed else '改为未确认'}")
@@ -212,7 +203,7 @@ def _month_context(year: int, month: int, region: Region | None, editable: bool)
     return _month(year, month, calendar, national, _entries(year, region), region, editable)
 
 
-@admin_required
+@calendar_admin_required
 def year_view(request, year: int):
     _check_year(year)
     region = _region_from(request)
@@ -275,7 +266,7 @@ def _parse_day(year: int, text: str) -> dt.date:
     return day
 
 
-@admin_required
+@calendar_admin_required
 def day_view(request, year: int, day: str):
     _check_year(year)
     date = _parse_day(year, day)
@@ -298,7 +289,7 @@ def day_view(request, year: int, day: str):
                     request.user,
                     region=region,
                 )
-            except ApiError as exc:
+            except PAGE_ERRORS as exc:
                 for field_name, message in exc.fields.items():
                     form.add_error(field_name if field_name in form.fields else None, message)
                 if not exc.fields:

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from bianmin.calendar.services import calendar_for
 from bianmin.core import clock
+from bianmin.regions.services import yellow_thresholds
 from bianmin.worktime import Calendar, Light
 
 YELLOW_THRESHOLD = 1  # working days; DOMAIN.md: yellow when the deadline is within 1 working day
@@ -18,11 +19,33 @@ def current_calendar(region=None) -> Calendar:
 
 
 def yellow_threshold(county_code: str | None = None) -> int:
-    """Per-county threshold from settings.WARNING_YELLOW_DAYS ({"610324000000": 2}), else 1."""
+    """The county's own threshold (an administrator edits it), else settings.WARNING_YELLOW_DAYS, else 1.
+
+    The setting ({"610324000000": 2, "default": 1}) stays as the deployment's fallback for counties that
+    never edited theirs.
+    """
+    if county_code:
+        own = yellow_thresholds().get(county_code)
+        if own is not None:
+            return own
+    return default_yellow_threshold(county_code)
+
+
+def default_yellow_threshold(county_code: str | None = None) -> int:
+    """The threshold from settings alone, for a county without a row of its own."""
     per_county = getattr(settings, "WARNING_YELLOW_DAYS", {}) or {}
     if county_code and county_code in per_county:
         return int(per_county[county_code])
     return int(per_county.get("default", YELLOW_THRESHOLD))
+
+
+def county_thresholds() -> tuple[dict[str, int], int]:
+    """({county code: threshold} for every county that differs from the default, the default)."""
+    per_county = getattr(settings, "WARNING_YELLOW_DAYS", {}) or {}
+    default = default_yellow_threshold()
+    merged = {code: int(days) for code, days in per_county.items() if code != "default"}
+    merged.update(yellow_thresholds())
+    return {code: days for code, days in merged.items() if days != default}, default
 
 
 def county_of(region_code: str) -> str:

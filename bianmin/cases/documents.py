@@ -11,8 +11,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from bianmin.cases.clock import county_of
 from bianmin.cases.models import Case, Document
 from bianmin.core import clock
+from bianmin.regions.models import Level, Region
 
 KINDS = {
     "acceptance_notice": "受理通知书",
@@ -28,14 +30,29 @@ KINDS = {
     "mandate": "代办委托书",
     "handover_sheet": "代办交接单",
 }
+ADVERSE_KINDS = frozenset({"refusal_notice", "denial_decision"})
 # Issued only on village proxy cases (by bianmin.proxy.services).
 PROXY_KINDS = frozenset({"mandate", "handover_sheet"})
 
 # 行政复议法 Art. 20 (60 days), 行政诉讼法 Art. 46 (6 months): told in every adverse decision.
 RIGHTS = (
-    "如不服本决定，可自收到本通知之日起六十日内向扶风县人民政府申请行政复议，"
+    "如不服本决定，可自收到本通知之日起六十日内向{review_body}申请行政复议，"
     "或者自收到本通知之日起六个月内依法向人民法院提起行政诉讼。"
 )
+
+
+def review_body(case: Case) -> str:
+    """The people's government of the case's county, which reviews both a township's decision and a county
+    department's (行政复议法 2023, Art. 24): 扶风县人民政府 for a case in 610324…, each county its own."""
+    county = Region.objects.filter(code=county_of(case.center.region_id), level=Level.COUNTY).first()
+    if county is None:
+        # A center outside any recorded county: name the government one level up from the township.
+        return "上一级人民政府"
+    return f"{county.name}人民政府"
+
+
+def rights_of(case: Case) -> str:
+    return RIGHTS.format(review_body=review_body(case))
 
 
 def _date(value) -> str:
@@ -68,7 +85,8 @@ def snapshot(case: Case, kind: str, **extra) -> dict:
         "completed_at": _time(case.completed_at),
         "deadline": _date(case.deadline),
         "deadline_confirmed": case.deadline_confirmed,
-        "rights": RIGHTS,
+        # Only adverse decisions tell the applicant where to appeal (and only they need the county lookup).
+        "rights": rights_of(case) if kind in ADVERSE_KINDS else "",
         **extra,
     }
 

@@ -11,7 +11,7 @@ from operator import or_
 from django.db.models import Prefetch, Q, QuerySet
 
 from bianmin.accounts.scope import scope_of
-from bianmin.cases.clock import yellow_threshold
+from bianmin.cases.clock import county_thresholds
 from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
 from bianmin.catalog.models import Item
 from bianmin.core import clock
@@ -77,10 +77,27 @@ def warning_q(warning: str, today, calendar) -> Q:
         return ~open_q
     if warning == "red":
         return open_q & Q(deadline__lt=today)
-    green_from = calendar.add_workdays(today, yellow_threshold() + 1).date
-    if warning == "yellow":
-        return open_q & Q(deadline__gte=today, deadline__lt=green_from)
-    return open_q & Q(deadline__gte=green_from)
+    # Each county has its own yellow threshold (warning_of reads the case's county), so the boundary
+    # between yellow and green is drawn per county: one branch per county with its own threshold, and
+    # one for every other county on the default. Typically one or two branches.
+    own, default = county_thresholds()
+
+    def band(threshold: int) -> Q:
+        green_from = calendar.add_workdays(today, threshold + 1).date
+        if warning == "yellow":
+            return Q(deadline__gte=today, deadline__lt=green_from)
+        return Q(deadline__gte=green_from)
+
+    # TODO(county column): filter on Case.county (12-digit code) once the Case model has it.
+    def in_county(code: str) -> Q:
+        return Q(center__region__code__startswith=code[:6])
+
+    q = band(default)
+    for code in own:
+        q &= ~in_county(code)
+    for code, threshold in own.items():
+        q |= in_county(code) & band(threshold)
+    return open_q & q
 
 
 def filter_cases(

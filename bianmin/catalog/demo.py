@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bianmin.accounts.models import User
 from bianmin.catalog.models import Field, FieldType, Item, ItemStatus, ItemType, Material
 from bianmin.catalog.services import delegate_item, take_on_item
 from bianmin.regions.demo import COUNTY, COUNTY_DEPARTMENTS, TOWNSHIP_DEPARTMENTS, TOWNSHIPS
@@ -843,15 +844,17 @@ def load() -> None:
             Through(item_id=item.pk, department_id=d.pk) for item, _s, joints in new_items for d in joints
         )
 
-    _load_delegation(county, departments)
+    _load_delegation(User.objects.get(username="admin"), county, departments)
 
 
-def _load_delegation(county: Region, departments: dict) -> None:
+def _load_delegation(admin: User, county: Region, departments: dict) -> None:
+    """The county administrator records the delegations and the townships' take-ons, as on the pages."""
     by_code = {s.basic_code: s for s in STANDARDS}
     townships = list(Region.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code"))
     for basic_code, delegated_on, document in DELEGATED:
         std = by_code[basic_code]
         delegation = delegate_item(
+            admin,
             county,
             basic_code,
             std.name,
@@ -863,4 +866,4 @@ def _load_delegation(county: Region, departments: dict) -> None:
             # Townships take items on at different paces, so the county's rate table is worth reading.
             if DELEGATED.index((basic_code, delegated_on, document)) < len(DELEGATED) - index % 4:
                 taken_on = date(delegated_on.year, delegated_on.month + 2, 1)
-                take_on_item(delegation, township, taken_on, "已进驻便民服务中心综合窗口")
+                take_on_item(admin, delegation, township, taken_on, "已进驻便民服务中心综合窗口")

@@ -1,19 +1,17 @@
 """Catalog management pages (事项清单管理) for administrators: edit drafts, version, publish, import/export.
 
-Every write goes through bianmin.catalog.services; these views only translate forms and messages.
+Every write goes through bianmin.catalog.services; these views only translate forms and messages. What a
+service refuses beyond the form (not found, forbidden) becomes an error page in bianmin.core.middleware.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from bianmin.accounts.decorators import admin_required
 from bianmin.accounts.scope import scope_of
 from bianmin.catalog import services
 from bianmin.catalog.forms import ImportForm, ItemForm, MaterialFormSet, QuestionFormSet, rows_of
@@ -21,19 +19,8 @@ from bianmin.catalog.models import Item, ItemStatus
 from bianmin.catalog.selectors import search
 from bianmin.catalog.workbook import export_catalog, import_catalog
 from bianmin.core import clock
+from bianmin.core.errors import PAGE_ERRORS
 from bianmin.regions.models import Level, Region
-
-
-def admin_required(view, roles=()):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        scope = scope_of(request.user)
-        if not (scope.is_admin or any(scope.has_role(r) for r in roles)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @admin_required
@@ -76,6 +63,7 @@ def _save(request, item: Item | None):
             try:
                 if item is None:
                     item = services.create_item(
+                        request.user,
                         data,
                         joint_departments=joints,
                         materials=rows_of(materials),
@@ -85,6 +73,7 @@ def _save(request, item: Item | None):
                 else:
                     data.pop("code", None)
                     services.update_item(
+                        request.user,
                         item,
                         data,
                         joint_departments=joints,
@@ -93,9 +82,11 @@ def _save(request, item: Item | None):
                     )
                     messages.success(request, "草稿已保存。")
                 return redirect("catalog_manage:detail", pk=item.pk)
-            except ValidationError as e:
-                for name, errors in e.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+            except PAGE_ERRORS as e:
+                for name, error in e.fields.items():
+                    form.add_error(name if name in form.fields else None, error)
+                if not e.fields:
+                    form.add_error(None, e.message)
     else:
         initial_m = (
             [{k: getattr(m, k) for k in services.MATERIAL_FIELDS} for m in item.materials.all()]
@@ -140,11 +131,10 @@ def item_detail(request, pk: int):
 def _act(request, pk, action, done):
     item = get_object_or_404(Item, pk=pk)
     try:
-        result = action(item)
-    except ValidationError as e:
-        for errors in e.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        result = action(request.user, item)
+    except PAGE_ERRORS as e:
+        for error in e.fields.values() or [e.message]:
+            messages.error(request, error)
         return redirect("catalog_manage:detail", pk=item.pk)
     messages.success(request, done)
     return redirect("catalog_manage:detail", pk=result.pk)
@@ -184,7 +174,7 @@ def catalog_import(request):
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        report = import_catalog(form.cleaned_data["file"])
+        report = import_catalog(request.user, form.cleaned_data["file"])
         if report.ok:
             messages.success(
                 request,

@@ -1,8 +1,10 @@
 """Every write to the catalog: create, edit, version, publish and withdraw items; delegation and take-on.
 
-Pages, the API, the Excel import and the demo loader all call these functions, so validation lives in one
-place. Each function owns its transaction; a failed validation raises django's ValidationError with
-Chinese messages keyed by field name and changes nothing.
+Pages, the API, the Excel import and the demo loader all call these functions, so validation and the
+right to write live in one place. Each takes the acting user first, owns its transaction, checks in the
+order the case services do (not found → wrong state → forbidden → input) and raises the project's errors
+(bianmin.core.errors: NotFound, Conflict, Forbidden, Invalid with Chinese messages keyed by field name),
+changing nothing when it refuses.
 """
 
 import re
@@ -10,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
+from bianmin.accounts.scope import scope_of
 from bianmin.catalog.models import Delegation, Field, Item, ItemStatus, Material, TakeOn
 from bianmin.core import clock
+from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bianmin.regions.models import Department, Level, Region
 
 # Upper bounds a clerk could plausibly need (the law's longest limits are well inside them); the database
@@ -69,7 +72,7 @@ def _county_of(region: Region) -> Region | None:
 
 
 def validate_item(item: Item, joint_departments: Iterable[Department] = ()) -> None:
-    """The catalog's rules, as field errors in Chinese (raises ValidationError, returns nothing)."""
+    """The catalog's rules, as field errors in Chinese (raises Invalid, returns nothing)."""
     errors: dict[str, str] = {}
     for name in ("legal_limit_days", "promised_limit_days", "extension_days", "max_visits"):
         value = getattr(item, name)
@@ -118,7 +121,21 @@ def validate_item(item: Item, joint_departments: Iterable[Department] = ()) -> N
         elif county and item.escalate_to.region_id != county.pk:
             errors["escalate_to"] = f"上报决定部门必须是{county}的县级部门"
     if errors:
-        raise ValidationError(errors)
+        raise Invalid("事项信息有误", fields=errors)
+
+
+def require_admin(user) -> None:
+    # Mirrors the management pages' guard (bianmin.accounts.decorators.admin_required): the catalog is
+    # the county's, and only its administrators change it.
+    if not scope_of(user).is_admin:
+        raise Forbidden("只有系统管理员可以修改事项清单")
+
+
+def _locked(item: Item) -> Item:
+    found = Item.objects.select_for_update().filter(pk=item.pk).first()
+    if found is None:
+        raise NotFound("未找到该事项", code="item_not_found")
+    return found
 
 
 def _department_serves(department: Department, region: Region, county: Region | None) -> bool:
@@ -141,7 +158,7 @@ def _replace_children(item: Item, materials, questions) -> None:
         Material.objects.bulk_create(
             Material(
                 item=item,
-                position=i,
+                position=m.get("position") or i,
                 **{k: m[k] for k in m if k in MATERIAL_FIELDS + ["blank_form", "example"]},
             )
             for i, m in enumerate(materials, start=1)
@@ -149,16 +166,17 @@ def _replace_children(item: Item, materials, questions) -> None:
     if questions is not None:
         codes = [q["code"] for q in questions]
         if len(codes) != len(set(codes)):
-            raise ValidationError({"fields": "表单字段代码不能重复"})
+            raise Invalid("事项信息有误", fields={"questions": "表单字段代码不能重复"})
         item.fields.all().delete()
         Field.objects.bulk_create(
-            Field(item=item, position=i, **{k: q[k] for k in q if k in QUESTION_FIELDS})
+            Field(item=item, position=q.get("position") or i, **{k: q[k] for k in q if k in QUESTION_FIELDS})
             for i, q in enumerate(questions, start=1)
         )
 
 
 @transaction.atomic
 def create_item(
+    user,
     data: dict,
     *,
     joint_departments: Iterable[Department] = (),
@@ -166,12 +184,17 @@ def create_item(
     questions: list[dict] | None = None,
 ) -> Item:
     """A new draft (version 1 of a new code). Materials and questions are dicts of their model fields."""
+    require_admin(user)
     joint_departments = list(joint_departments)
     item = Item(version=1, status=ItemStatus.DRAFT)
     _apply(item, data)
     validate_item(item, joint_departments)
     if Item.objects.filter(code=item.code).exists():
-        raise ValidationError({"code": f"实施编码 {item.code} 已存在，请为已有事项创建新版本"})
+        raise Conflict(
+            f"实施编码 {item.code} 已存在",
+            code="item_code_taken",
+            fields={"code": f"实施编码 {item.code} 已存在，请为已有事项创建新版本"},
+        )
     item.save()
     item.joint_departments.set(joint_departments)
     _replace_children(item, materials or [], questions or [])
@@ -180,6 +203,7 @@ def create_item(
 
 @transaction.atomic
 def update_item(
+    user,
     item: Item,
     data: dict,
     *,
@@ -188,11 +212,12 @@ def update_item(
     questions: list[dict] | None = None,
 ) -> Item:
     """Edit a draft. Published versions are frozen: cases received under them must keep what they saw."""
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = _locked(item)
     if item.status != ItemStatus.DRAFT:
-        raise ValidationError({"status": "只能修改草稿；已发布的事项请先创建新版本"})
+        raise Conflict("只能修改草稿；已发布的事项请先创建新版本", code="invalid_state")
+    require_admin(user)
     if "code" in data and data["code"] != item.code:
-        raise ValidationError({"code": "实施编码创建后不能修改"})
+        raise Invalid("事项信息有误", fields={"code": "实施编码创建后不能修改"})
     _apply(item, data)
     joints = list(joint_departments) if joint_departments is not None else list(item.joint_departments.all())
     validate_item(item, joints)
@@ -204,12 +229,13 @@ def update_item(
 
 
 @transaction.atomic
-def new_version(item: Item) -> Item:
+def new_version(user, item: Item) -> Item:
     """A draft v+1 copied from `item` (with its materials, questions and joint departments)."""
-    latest = Item.objects.select_for_update().filter(code=item.code).order_by("-version").first()
-    if Item.objects.filter(code=item.code, status=ItemStatus.DRAFT).exists():
-        raise ValidationError({"version": "该事项已有未发布的草稿版本"})
-    source = Item.objects.get(pk=item.pk)
+    source = _locked(item)
+    latest = Item.objects.select_for_update().filter(code=source.code).order_by("-version").first()
+    if Item.objects.filter(code=source.code, status=ItemStatus.DRAFT).exists():
+        raise Conflict("该事项已有未发布的草稿版本", code="draft_exists")
+    require_admin(user)
     joints = list(source.joint_departments.all())
     materials = list(source.materials.all())
     questions = list(source.fields.all())
@@ -234,14 +260,15 @@ def new_version(item: Item) -> Item:
 
 
 @transaction.atomic
-def publish_item(item: Item) -> Item:
+def publish_item(user, item: Item) -> Item:
     """Publish a draft; the version published before it becomes superseded (never edited otherwise)."""
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = _locked(item)
     if item.status != ItemStatus.DRAFT:
-        raise ValidationError({"status": "只能发布草稿"})
+        raise Conflict("只能发布草稿", code="invalid_state")
+    require_admin(user)
     validate_item(item, list(item.joint_departments.all()))
     if not item.materials.exists():
-        raise ValidationError({"materials": "发布前至少需要一项申请材料"})
+        raise Invalid("事项信息有误", fields={"materials": "发布前至少需要一项申请材料"})
     Item.objects.filter(code=item.code, status=ItemStatus.PUBLISHED).update(status=ItemStatus.SUPERSEDED)
     item.status = ItemStatus.PUBLISHED
     item.published_at = clock.now()
@@ -250,13 +277,62 @@ def publish_item(item: Item) -> Item:
 
 
 @transaction.atomic
-def withdraw_item(item: Item) -> Item:
+def withdraw_item(user, item: Item) -> Item:
     """Take a published item off the catalog (撤销); cases already received keep their version."""
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = _locked(item)
     if item.status != ItemStatus.PUBLISHED:
-        raise ValidationError({"status": "只能撤销已发布的事项"})
+        raise Conflict("只能撤销已发布的事项", code="invalid_state")
+    require_admin(user)
     item.status = ItemStatus.WITHDRAWN
     item.save(update_fields=["status", "updated_at"])
+    return item
+
+
+# What a workbook row records beyond the editable attributes: a version exactly as it stood elsewhere.
+RECORDED = ["version", "status", "published_at", "delegated", "taken_on"]
+
+
+@transaction.atomic
+def import_item(
+    user,
+    data: dict,
+    *,
+    recorded: dict,
+    joint_departments: Iterable[Department] = (),
+    materials: list[dict] | None = None,
+    questions: list[dict] | None = None,
+) -> Item:
+    """Add one version as the Excel workbook records it (any version, any status): the import's write.
+
+    The import checks the whole file before it calls this for each row, in one transaction; these checks
+    repeat the rules so that no caller can write a version the catalog would refuse.
+    """
+    require_admin(user)
+    unknown = set(recorded) - set(RECORDED)
+    if unknown:
+        raise ValueError(f"unknown recorded attributes: {sorted(unknown)}")
+    joint_departments = list(joint_departments)
+    item = Item(**recorded)
+    _apply(item, data)
+    validate_item(item, joint_departments)
+    if Item.objects.filter(code=item.code, version=item.version).exists():
+        raise Conflict(
+            f"事项 {item.code} 第 {item.version} 版已存在",
+            code="item_version_taken",
+            fields={"version": f"事项 {item.code} 第 {item.version} 版已存在"},
+        )
+    if item.status == ItemStatus.PUBLISHED:
+        if Item.objects.filter(code=item.code, status=ItemStatus.PUBLISHED).exists():
+            raise Conflict(
+                "同一事项只能有一个已发布版本",
+                code="item_already_published",
+                fields={"status": "同一事项只能有一个已发布版本"},
+            )
+        if not materials:
+            raise Invalid("事项信息有误", fields={"materials": "已发布事项至少需要一项申请材料"})
+    item.save()
+    item.joint_departments.set(joint_departments)
+    _replace_children(item, materials or [], questions or [])
     return item
 
 
@@ -265,13 +341,20 @@ def withdraw_item(item: Item) -> Item:
 
 @transaction.atomic
 def delegate_item(
-    county: Region, basic_code: str, name: str, department: Department, delegated_on: date, document=""
+    user,
+    county: Region,
+    basic_code: str,
+    name: str,
+    department: Department,
+    delegated_on: date,
+    document="",
 ) -> Delegation:
     """The county marks an item (by basic code) as delegated to its townships."""
+    require_admin(user)
     if county.level != Level.COUNTY:
-        raise ValidationError({"region": "只有县（区）可以下放事项"})
+        raise Invalid("下放信息有误", fields={"region": "只有县（区）可以下放事项"})
     if department.region_id != county.code:
-        raise ValidationError({"department": "原实施部门必须是本县的县级部门"})
+        raise Invalid("下放信息有误", fields={"department": "原实施部门必须是本县的县级部门"})
     delegation, _ = Delegation.objects.update_or_create(
         region=county,
         basic_code=basic_code,
@@ -282,12 +365,13 @@ def delegate_item(
 
 
 @transaction.atomic
-def take_on_item(delegation: Delegation, township: Region, taken_on: date, note: str = "") -> TakeOn:
+def take_on_item(user, delegation: Delegation, township: Region, taken_on: date, note: str = "") -> TakeOn:
     """A township records that it has taken a delegated item on, and since when."""
+    require_admin(user)
     if township.level != Level.TOWNSHIP or township.parent_id != delegation.region_id:
-        raise ValidationError({"region": "承接单位必须是下放县（区）所辖的乡镇（街道）"})
+        raise Invalid("承接信息有误", fields={"region": "承接单位必须是下放县（区）所辖的乡镇（街道）"})
     if taken_on < delegation.delegated_on:
-        raise ValidationError({"taken_on": "承接日期不能早于下放日期"})
+        raise Invalid("承接信息有误", fields={"taken_on": "承接日期不能早于下放日期"})
     take_on, _ = TakeOn.objects.update_or_create(
         delegation=delegation, region=township, defaults={"taken_on": taken_on, "note": note}
     )

@@ -9,13 +9,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from bianmin.catalog.models import Field, FieldType, Item, ItemStatus, ItemType, Material
-from bianmin.catalog.services import validate_item
+from bianmin.catalog import services
+from bianmin.catalog.models import FieldType, Item, ItemStatus, ItemType
+from bianmin.core.errors import ApiError, Invalid
 from bianmin.regions.models import Department, Level, Region
 
 ITEMS_SHEET, MATERIALS_SHEET, FIELDS_SHEET = "事项", "申请材料", "表单字段"
@@ -301,8 +301,13 @@ def _read_sheet(book, name, columns, report):
     return out
 
 
-def import_catalog(upload) -> ImportReport:
-    """Read a workbook (a file object or bytes) and add its items; all or nothing."""
+def import_catalog(user, upload) -> ImportReport:
+    """Read a workbook (a file object or bytes) and add its items as `user`; all or nothing.
+
+    Every row is checked first and the report lists every problem; only a clean file is written, one
+    version at a time through services.import_item, in one transaction.
+    """
+    services.require_admin(user)
     report = ImportReport()
     try:
         data = upload if isinstance(upload, bytes) else upload.read()
@@ -323,7 +328,7 @@ def import_catalog(upload) -> ImportReport:
     }
     existing = set(Item.objects.values_list("code", "version"))
     published_existing = set(Item.objects.published().values_list("code", flat=True))
-    items: dict[tuple[str, int], tuple[Item, list]] = {}
+    items: dict[tuple[str, int], tuple[dict, list]] = {}
     published_in_file: dict[str, int] = {}
 
     for number, raw in sheets[ITEMS_SHEET]:
@@ -348,17 +353,14 @@ def import_catalog(upload) -> ImportReport:
                 continue
             published_in_file[values["code"]] = number
         joints = values.pop("joint_departments")
-        item = Item(**values)
         try:
-            validate_item(item, joints)
-        except ValidationError as e:
+            services.validate_item(Item(**values), joints)
+        except Invalid as e:
             labels = {attr: column for column, attr, _k in ITEM_COLUMNS}
-            for attr, messages in e.message_dict.items():
-                report.problems.append(
-                    Problem(ITEMS_SHEET, number, labels.get(attr, attr), "；".join(messages))
-                )
+            for attr, message in e.fields.items():
+                report.problems.append(Problem(ITEMS_SHEET, number, labels.get(attr, attr), message))
             continue
-        items[key] = (item, joints)
+        items[key] = (values, joints)
 
     children: dict[str, list] = {MATERIALS_SHEET: [], FIELDS_SHEET: []}
     # Rows of items that failed are already reported; their materials and questions are not errors too.
@@ -391,26 +393,38 @@ def import_catalog(upload) -> ImportReport:
 
     if not report.problems:
         with_materials = {key for key, _v in children[MATERIALS_SHEET]}
-        for (code, version), (item, _j) in items.items():
-            if item.status == ItemStatus.PUBLISHED and (code, version) not in with_materials:
+        for (code, version), (values, _j) in items.items():
+            if values["status"] == ItemStatus.PUBLISHED and (code, version) not in with_materials:
                 report.problems.append(
                     Problem(ITEMS_SHEET, None, "", f"已发布事项 {code} 第 {version} 版没有申请材料")
                 )
     if report.problems:
         return report
 
-    with transaction.atomic():
-        for item, joints in items.values():
-            item.save()
-            item.joint_departments.set(joints)
-        Material.objects.bulk_create(
-            Material(item=items[key][0], **values)
-            for key, values in children[MATERIALS_SHEET]
-            if key in items
-        )
-        Field.objects.bulk_create(
-            Field(item=items[key][0], **values) for key, values in children[FIELDS_SHEET] if key in items
-        )
+    materials: dict[tuple, list[dict]] = {key: [] for key in items}
+    questions: dict[tuple, list[dict]] = {key: [] for key in items}
+    for key, values in children[MATERIALS_SHEET]:
+        if key in materials:
+            materials[key].append(values)
+    for key, values in children[FIELDS_SHEET]:
+        if key in questions:
+            questions[key].append(values)
+    try:
+        with transaction.atomic():
+            for key, (values, joints) in items.items():
+                services.import_item(
+                    user,
+                    {k: v for k, v in values.items() if k not in services.RECORDED},
+                    recorded={k: v for k, v in values.items() if k in services.RECORDED},
+                    joint_departments=joints,
+                    materials=materials[key],
+                    questions=questions[key],
+                )
+    except ApiError as e:
+        # Checked above, so only a concurrent change gets here; nothing of the file was written.
+        reasons = "；".join(e.fields.values()) or e.message
+        report.problems.append(Problem(ITEMS_SHEET, None, "", f"{reasons}（未导入任何内容，请重试）"))
+        return report
     report.items = len(items)
     report.materials = len(children[MATERIALS_SHEET])
     report.fields = len(children[FIELDS_SHEET])

@@ -51,6 +51,11 @@ class TooMany(ApiError):
     code = "too_many_requests"
 
 
+# What a page shows beside the form being filled in (a field error or a message); the rest (NotFound,
+# Forbidden) falls through to bianmin.core.middleware's error pages.
+PAGE_ERRORS = (Invalid, Conflict, TooLarge, TooMany)
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 

@@ -23,7 +23,7 @@ from bianmin.cases.actions.files import PHOTO
 from bianmin.cases.documents import issue_document
 from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
-from bianmin.cases.validators import id_number_error, phone_error
+from bianmin.cases.validators import id_number_error, mask_phone, phone_error
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from bianmin.proxy.models import (
@@ -440,9 +440,7 @@ def record_mandate(
     mandate.phone, mandate.code_hash = phone, _code_hash(case.pk, code)
     mandate.code_sent_at, mandate.code_attempts = clock.now(), 0
     mandate.save()
-    _event(
-        case, user, "agent", "mandate_code_sent", note=f"委托确认验证码已发送至{phone[:3]}****{phone[-4:]}"
-    )
+    _event(case, user, "agent", "mandate_code_sent", note=f"委托确认验证码已发送至{mask_phone(phone)}")
     _send_code(case, phone, code, user)
     return mandate
 
@@ -487,7 +485,7 @@ def _signed(user, case: Case, mandate: Mandate, signature: str) -> None:
     case.proxy_mandate = True
     case.save(update_fields=["proxy_mandate"])
     how = mandate.get_method_display() + (
-        f"（{mandate.phone[:3]}****{mandate.phone[-4:]}）" if mandate.phone and not signature else ""
+        f"（{mask_phone(mandate.phone)}）" if mandate.phone and not signature else ""
     )
     _event(
         case, user, "agent", "mandate",

@@ -21,7 +21,7 @@ from bianmin.cases.custody import agent_holds, custody_of, holders
 from bianmin.cases.models import Location, State
 from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
-from bianmin.core.errors import ApiError, Invalid
+from bianmin.core.errors import PAGE_ERRORS, Invalid
 from bianmin.proxy import services
 from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
 from bianmin.proxy.forms import ProxyIntakeForm
@@ -157,7 +157,7 @@ def register_new(request):
             except Invalid as exc:
                 form.add_service_errors(exc)
                 status = exc.status
-            except ApiError as exc:
+            except PAGE_ERRORS as exc:
                 problem, status = REGISTER_PROBLEMS.get(exc.code, exc.message), exc.status
             else:
                 if created:
@@ -191,7 +191,7 @@ def handover_new(request):
     if request.method == "POST":
         try:
             handover = services.create_handover(request.user, "up", request.POST.getlist("cases"))
-        except ApiError as exc:
+        except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"交接单 No.{handover.pk} 已生成，请带上材料交镇中心。")
@@ -213,7 +213,7 @@ def return_new(request):
             handover = services.create_handover(
                 request.user, "down", request.POST.getlist("cases"), agent=request.POST.get("agent")
             )
-        except ApiError as exc:
+        except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"交接单 No.{handover.pk} 已生成，请代办员签收带回。")
@@ -254,7 +254,7 @@ def handover_page(request, handover_id: int):
             handover = services.receive_handover(
                 request.user, handover_id, received=received, notes=notes, missing=missing
             )
-        except ApiError as exc:
+        except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已签收 {len(received)} 件。")
@@ -359,7 +359,7 @@ def mandate_page(request, number: str):
                     request, "委托书已签署。" if mandate.signed_at else "验证码已发送，请村民告知验证码。"
                 )
             return redirect("proxy:mandate", number)
-        except ApiError as exc:
+        except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
             errors = exc.fields
     form = {
@@ -388,7 +388,7 @@ def deliver_page(request, number: str):
                 request.user, number, receiver=request.POST.get("receiver", ""),
                 signature=request.POST.get("signature", ""),
             )  # fmt: skip
-        except ApiError as exc:
+        except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
             errors = exc.fields
         else:

@@ -1,5 +1,7 @@
 """Regions (12-digit division codes), service centers, departments and windows."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 # GB/T 39046 行使层级 → digits of the 12-digit code that identify a region at that level.
@@ -172,3 +174,47 @@ class Window(models.Model):
 
     def __str__(self):
         return f"{self.number}号 {self.name}"
+
+
+class CountySettings(models.Model):
+    """What a county decides for itself (本县参数), edited by an administrator.
+
+    One row per county, created on first edit; a county without a row uses the project defaults. Later
+    county settings (rectification deadline, supervision reply deadline) join this model as fields.
+    """
+
+    county = models.OneToOneField(
+        Region,
+        verbose_name="县（区）",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="settings",
+        limit_choices_to={"level": Level.COUNTY},
+    )
+    yellow_threshold_days = models.PositiveSmallIntegerField(
+        "黄灯预警阈值（工作日）",
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="办结期限前剩余工作日不多于此数时亮黄灯（0 表示仅到期当天亮黄灯）",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "县级参数"
+        verbose_name_plural = "县级参数"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(yellow_threshold_days__lte=10), name="county_yellow_threshold_at_most_10"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county}参数"

@@ -18,6 +18,7 @@ AREAS: dict[str, list[Area]] = {
         Area("系统管理", "区划、中心、部门、窗口、人员与岗位", "admin:index"),
         Area("工作日历", "法定节假日与调休，每年 11 月更新", "calendar:index"),
         Area("事项清单", "事项、材料、表单字段与办事指南", "catalog_manage:list"),
+        Area("县级参数", "本县的黄灯预警阈值等参数", "county_settings:list"),
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
@@ -32,7 +33,7 @@ AREAS: dict[str, list[Area]] = {
         Area("待我会签", "联办件中等待本部门会签的任务", queue="joint-tasks"),
         Area("上报件", "乡镇初审后上报本部门决定的办件", queue="escalated"),
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
-        Area("即将到期", "办结期限在1个工作日内（黄灯）", queue="due-soon"),
+        Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
     ],
     Role.DIRECTOR: [

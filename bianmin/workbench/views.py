@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.queues import counts_for
+from bianmin.core.middleware import render_error
 from bianmin.workbench.areas import areas_for
 
 
@@ -37,6 +38,11 @@ def home(request):
 
 def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    # Django's PermissionDenied lands here; the project's Forbidden goes through bianmin.core.middleware.
+    return render_error(request, None, 403)
 
 
 def server_error(request):

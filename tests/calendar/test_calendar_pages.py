@@ -22,7 +22,9 @@ def test_anonymous_visitor_is_sent_to_login(client, db):
 
 def test_non_admin_gets_403_and_cannot_post(client, demo, now):
     client.login(username="famen_clerk", password="Demo@2026")
-    assert client.get("/calendar/").status_code == 403
+    forbidden = client.get("/calendar/")
+    assert forbidden.status_code == 403
+    assert "工作日历只有系统管理员可以查看和修改" in forbidden.content.decode()
     assert client.post(DAY_URL, {"kind": "holiday", "name": "假"}).status_code == 403
     assert client.get("/api/v1/calendar/days/2026-03-03").json()["workday"] is True
 
@@ -115,7 +117,9 @@ def test_garbage_posts_never_500(admin_client, now):
         assert admin_client.post(DAY_URL, data).status_code == 422
     assert admin_client.post("/calendar/add-year/", {"year": "abc"}).status_code == 302
     assert admin_client.post("/calendar/add-year/", {"year": "2026"}).status_code == 302  # exists: message
-    assert admin_client.post("/calendar/2040/confirm/").status_code == 302
+    # A year never added is not there to confirm: the service's NotFound is the 404 page.
+    missing = admin_client.post("/calendar/2040/confirm/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
 
 
 def test_workbench_links_the_calendar_for_admins(admin_client, now):

@@ -103,3 +103,53 @@ def test_unknown_or_unissued_document_is_404(issued):
     number = cases["refusal_notice"]["number"]
     assert clerk.get(f"cases/{number}/documents/acceptance_notice.pdf").status_code == 404
     assert clerk.get(f"cases/{number}/documents/nonsense.pdf").status_code == 404
+
+
+def _qishan_clerk():
+    """A second county (岐山县) with one township center, its 民政所 and a clerk: the smallest other place."""
+    from bianmin.accounts.models import Post, Role, User
+    from bianmin.regions.models import Center, Department, Level, Region
+
+    county = Region.objects.create(
+        code="610323000000", name="岐山县", level=Level.COUNTY, parent_id="610300000000"
+    )
+    town = Region.objects.create(code="610323100000", name="凤鸣镇", level=Level.TOWNSHIP, parent=county)
+    center = Center.objects.create(
+        code="61032310000001",
+        name="凤鸣镇便民服务中心",
+        level="township",
+        region=town,
+        service_phone="0917-8210000",
+    )
+    Department.objects.create(
+        code="610323100000MZ", name="凤鸣镇民政所", kind="民政", region=town, center=center
+    )
+    clerk = User.objects.create_user(username="fengming_clerk", password="Demo@2026", name="王敏")
+    Post.objects.create(user=clerk, role=Role.CLERK, center=center)
+    return center
+
+
+def test_refusal_names_the_review_body_of_the_cases_own_county(api, now):
+    from bianmin.cases.models import Case
+    from bianmin.regions.models import Department
+    from tests.conftest import ApiClient, token_for
+
+    center = _qishan_clerk()
+    item = make_item("promised", region="610323100000")
+    item.lead_department = Department.objects.get(code="610323100000MZ")
+    item.save()
+    clerk = ApiClient(token_for("fengming_clerk"))
+    created = clerk.post("cases", intake(item, center=center.code))
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    refused = clerk.post(f"cases/{number}/actions/refuse", {"reason": "不属于本机关职权范围"})
+    assert refused.status_code == 200, refused.content
+    notice = Case.objects.get(number=number).documents.get(kind="refusal_notice")
+    assert "向岐山县人民政府申请行政复议" in notice.data["rights"]
+    assert "扶风县" not in notice.data["rights"]
+    page = api("famen_clerk")  # the demo county's own refusals keep naming 扶风县人民政府
+    famen_item = make_item("promised")
+    other = page.post("cases", intake(famen_item, n=3)).json()["number"]
+    page.post(f"cases/{other}/actions/refuse", {"reason": "不属于本机关职权范围"})
+    famen_notice = Case.objects.get(number=other).documents.get(kind="refusal_notice")
+    assert "向扶风县人民政府申请行政复议" in famen_notice.data["rights"]

@@ -1,11 +1,17 @@
 """Small builders for catalog tests (the demo county supplies regions and departments)."""
 
+from bianmin.accounts.models import User
 from bianmin.catalog import services
 from bianmin.regions.models import Department, Region
 
 FAMEN = "610324106000"
 TIANDU = "610324100000"
 COUNTY = "610324000000"
+
+
+def admin() -> User:
+    """The demo county's administrator, who alone writes the catalog."""
+    return User.objects.get(username="admin")
 
 
 def dept(code: str) -> Department:
@@ -31,8 +37,9 @@ def item_data(**overrides) -> dict:
 
 def make_item(publish=True, materials=None, **overrides):
     item = services.create_item(
+        admin(),
         item_data(**overrides),
         materials=materials or [{"name": "申请人居民身份证", "originals": 1, "copies": 1}],
         questions=[{"code": "reason", "label": "申请理由", "datatype": "text", "required": True}],
     )
-    return services.publish_item(item) if publish else item
+    return services.publish_item(admin(), item) if publish else item

@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from bianmin.catalog import services
 from bianmin.catalog.models import Delegation, Item
+from bianmin.core.errors import Invalid
 from bianmin.regions.models import Department, Region
+
+from .factories import admin
 
 COUNTY, FAMEN = "610324000000", "610324106000"
 
@@ -21,11 +23,16 @@ def test_taking_on_a_delegated_item_raises_the_townships_rate(demo):
     county = Region.objects.get(code=COUNTY)
     before = _rate(FAMEN)
     delegation = services.delegate_item(
-        county, "SF20001", "人民调解申请", Department.objects.get(code=f"{COUNTY}SF"), date(2025, 1, 1)
+        admin(),
+        county,
+        "SF20001",
+        "人民调解申请",
+        Department.objects.get(code=f"{COUNTY}SF"),
+        date(2025, 1, 1),
     )
     assert _rate(FAMEN).delegated == before.delegated + 1
     assert Item.objects.get(code=f"SF20001-{FAMEN}").delegated
-    services.take_on_item(delegation, Region.objects.get(code=FAMEN), date(2025, 2, 1))
+    services.take_on_item(admin(), delegation, Region.objects.get(code=FAMEN), date(2025, 2, 1))
     after = _rate(FAMEN)
     assert after.taken_on == before.taken_on + 1
     assert Item.objects.get(code=f"SF20001-{FAMEN}").taken_on == date(2025, 2, 1)
@@ -33,10 +40,10 @@ def test_taking_on_a_delegated_item_raises_the_townships_rate(demo):
 
 def test_take_on_before_delegation_or_by_a_village_is_refused(demo):
     delegation = Delegation.objects.first()
-    with pytest.raises(ValidationError):
-        services.take_on_item(delegation, Region.objects.get(code=FAMEN), date(2000, 1, 1))
-    with pytest.raises(ValidationError):
-        services.take_on_item(delegation, Region.objects.get(code="610324106200"), date(2026, 1, 1))
+    with pytest.raises(Invalid):
+        services.take_on_item(admin(), delegation, Region.objects.get(code=FAMEN), date(2000, 1, 1))
+    with pytest.raises(Invalid):
+        services.take_on_item(admin(), delegation, Region.objects.get(code="610324106200"), date(2026, 1, 1))
 
 
 def test_supervisor_and_admin_see_the_take_on_page_clerks_do_not(client, demo):

@@ -4,7 +4,7 @@ from bianmin.catalog import services
 from bianmin.catalog.demo import DEMO_ITEMS
 from bianmin.catalog.models import Item
 
-from .factories import make_item
+from .factories import admin, make_item
 
 
 def test_item_detail_has_the_contract_fields(api):
@@ -53,14 +53,14 @@ def test_unknown_item_code_is_404_in_the_error_contract(api):
 
 
 def test_a_withdrawn_item_is_404(api):
-    services.withdraw_item(Item.objects.published().get(code=DEMO_ITEMS["promised"]))
+    services.withdraw_item(admin(), Item.objects.published().get(code=DEMO_ITEMS["promised"]))
     assert api().get(f"items/{DEMO_ITEMS['promised']}").status_code == 404
 
 
 def test_detail_serves_the_published_version_not_a_newer_draft(api):
     item = make_item()
-    draft = services.new_version(item)
-    services.update_item(draft, {"name": "新名称"})
+    draft = services.new_version(admin(), item)
+    services.update_item(admin(), draft, {"name": "新名称"})
     assert api().get(f"items/{item.code}").json()["name"] == item.name
 
 

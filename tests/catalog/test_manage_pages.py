@@ -52,6 +52,15 @@ def test_only_administrators_reach_the_management_pages(client, demo):
     assert not Item.objects.filter(code="NEW001-610324106000").exists()
 
 
+def test_a_clerk_gets_the_chinese_403_page_not_a_bare_forbidden(client, demo):
+    client.login(username="famen_clerk", password="Demo@2026")
+    response = client.get("/manage/catalog/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "无权访问" in page and "只有系统管理员" in page and "返回工作台" in page
+    assert "403 Forbidden" not in page and '<html lang="zh-Hans">' in page
+
+
 def test_admin_creates_a_draft_with_materials_and_questions_then_publishes_it(client, demo):
     client.login(username="admin", password="Demo@2026")
     response = client.post("/manage/catalog/new/", _form())

@@ -1,12 +1,12 @@
 """Versions: a published version is frozen; publishing v2 supersedes v1, which keeps its materials."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from bianmin.catalog import services
 from bianmin.catalog.models import Item, ItemStatus
+from bianmin.core.errors import Conflict, Invalid
 
-from .factories import make_item
+from .factories import admin, make_item
 
 
 def test_publishing_a_new_version_supersedes_the_old_one_and_leaves_it_as_it_was(demo):
@@ -15,11 +15,13 @@ def test_publishing_a_new_version_supersedes_the_old_one_and_leaves_it_as_it_was
     )
     before = (Item.objects.filter(pk=v1.pk).values().get(), list(v1.materials.values("name", "copies")))
 
-    v2 = services.new_version(v1)
+    v2 = services.new_version(admin(), v1)
     assert (v2.version, v2.status) == (2, ItemStatus.DRAFT)
     assert [m.name for m in v2.materials.all()] == ["身份证", "户口簿"]
-    services.update_item(v2, {"promised_limit_days": 5}, materials=[{"name": "身份证", "originals": 1}])
-    services.publish_item(v2)
+    services.update_item(
+        admin(), v2, {"promised_limit_days": 5}, materials=[{"name": "身份证", "originals": 1}]
+    )
+    services.publish_item(admin(), v2)
 
     v1.refresh_from_db()
     assert v1.status == ItemStatus.SUPERSEDED
@@ -35,7 +37,7 @@ def test_new_version_copies_joint_departments_and_questions(demo):
     from bianmin.catalog.demo import DEMO_ITEMS
 
     joint = Item.objects.published().get(code=DEMO_ITEMS["joint"])
-    draft = services.new_version(joint)
+    draft = services.new_version(admin(), joint)
     assert set(draft.joint_departments.all()) == set(joint.joint_departments.all())
     assert [f.code for f in draft.fields.all()] == [f.code for f in joint.fields.all()]
     assert draft.case_class == "joint"
@@ -43,20 +45,37 @@ def test_new_version_copies_joint_departments_and_questions(demo):
 
 def test_a_published_version_cannot_be_edited(demo):
     item = make_item()
-    with pytest.raises(ValidationError) as info:
-        services.update_item(item, {"name": "改名"})
-    assert "草稿" in str(info.value)
+    with pytest.raises(Conflict) as info:
+        services.update_item(admin(), item, {"name": "改名"})
+    assert "草稿" in info.value.message
 
 
 def test_only_one_draft_at_a_time(demo):
     item = make_item()
-    services.new_version(item)
-    with pytest.raises(ValidationError):
-        services.new_version(item)
+    services.new_version(admin(), item)
+    with pytest.raises(Conflict):
+        services.new_version(admin(), item)
+
+
+def test_only_an_administrator_writes_the_catalog(demo):
+    from bianmin.accounts.models import User
+    from bianmin.core.errors import Forbidden
+
+    from .factories import item_data
+
+    clerk = User.objects.get(username="famen_clerk")
+    with pytest.raises(Forbidden):
+        services.create_item(clerk, item_data())
+    item = make_item()
+    for write in (services.new_version, services.withdraw_item):
+        with pytest.raises(Forbidden):
+            write(clerk, item)
+    assert Item.objects.filter(code=item.code).count() == 1
+    assert Item.objects.get(pk=item.pk).status == ItemStatus.PUBLISHED
 
 
 def test_withdraw_takes_the_item_off_the_catalog(demo):
-    item = services.withdraw_item(make_item())
+    item = services.withdraw_item(admin(), make_item())
     assert item.status == ItemStatus.WITHDRAWN
     assert not Item.objects.published().filter(code=item.code).exists()
 
@@ -64,6 +83,6 @@ def test_withdraw_takes_the_item_off_the_catalog(demo):
 def test_publishing_needs_a_material(demo):
     item = make_item(publish=False)
     item.materials.all().delete()
-    with pytest.raises(ValidationError) as info:
-        services.publish_item(item)
-    assert "材料" in str(info.value)
+    with pytest.raises(Invalid) as info:
+        services.publish_item(admin(), item)
+    assert "材料" in info.value.fields["materials"]

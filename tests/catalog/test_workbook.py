@@ -8,7 +8,7 @@ from bianmin.catalog import services
 from bianmin.catalog.models import Field, Item, Material
 from bianmin.catalog.workbook import export_catalog, import_catalog
 
-from .factories import make_item
+from .factories import admin, make_item
 
 
 def _sheets(data: bytes) -> dict:
@@ -41,14 +41,14 @@ def _wipe():
 def test_export_then_import_into_an_empty_catalog_reproduces_it(demo):
     # Include history: a superseded version, a draft and a withdrawn item.
     v1 = make_item()
-    services.publish_item(services.new_version(v1))
-    services.new_version(Item.objects.published().get(code=v1.code))
-    services.withdraw_item(Item.objects.published().get(code="GA07001-610324106000"))
+    services.publish_item(admin(), services.new_version(admin(), v1))
+    services.new_version(admin(), Item.objects.published().get(code=v1.code))
+    services.withdraw_item(admin(), Item.objects.published().get(code="GA07001-610324106000"))
     before = _snapshot()
     data = export_catalog()
     _wipe()
 
-    report = import_catalog(data)
+    report = import_catalog(admin(), data)
 
     assert report.ok, report.problems[:5]
     after = _snapshot()
@@ -68,7 +68,7 @@ def test_a_broken_row_is_reported_with_its_row_number_and_nothing_is_imported(de
     out = io.BytesIO()
     book.save(out)
 
-    report = import_catalog(out.getvalue())
+    report = import_catalog(admin(), out.getvalue())
 
     found = {(p.sheet, p.row, p.column) for p in report.problems}
     assert ("事项", 5, "承诺办结时限") in found
@@ -80,13 +80,13 @@ def test_a_broken_row_is_reported_with_its_row_number_and_nothing_is_imported(de
 def test_importing_an_existing_version_again_is_refused_and_changes_nothing(demo):
     data = export_catalog(Item.objects.filter(code="MZ05004-610324106000"))
     before = _snapshot()
-    report = import_catalog(data)
+    report = import_catalog(admin(), data)
     assert not report.ok and "已存在" in report.problems[0].reason
     assert _snapshot() == before
 
 
 def test_a_file_that_is_not_a_workbook_gets_a_clear_report(demo):
-    report = import_catalog(b"%PDF-1.4 not a spreadsheet")
+    report = import_catalog(admin(), b"%PDF-1.4 not a spreadsheet")
     assert not report.ok and "不是有效的 Excel" in report.problems[0].reason
 
 
@@ -97,7 +97,7 @@ def test_missing_sheets_and_columns_are_reported(demo):
     del book["表单字段"]
     out = io.BytesIO()
     book.save(out)
-    report = import_catalog(out.getvalue())
+    report = import_catalog(admin(), out.getvalue())
     reasons = {(p.sheet, p.column, p.reason) for p in report.problems}
     assert ("事项", "事项名称", "缺少此列") in reasons
     assert any(p.sheet == "表单字段" and "缺少工作表" in p.reason for p in report.problems)
@@ -130,7 +130,7 @@ def test_an_infinite_version_number_is_a_row_problem_not_a_crash(demo):
     out = io.BytesIO()
     book.save(out)
     before = _snapshot()
-    report = import_catalog(out.getvalue())
+    report = import_catalog(admin(), out.getvalue())
     assert ("事项", 2, "版本") in {(p.sheet, p.row, p.column) for p in report.problems}
     assert _snapshot() == before
 
@@ -146,5 +146,18 @@ def test_a_workbook_with_a_damaged_sheet_gets_a_clear_report(demo):
             if info.filename == "xl/worksheets/sheet1.xml":
                 content = content[: len(content) // 2]
             dst.writestr(info, content)
-    report = import_catalog(damaged.getvalue())
+    report = import_catalog(admin(), damaged.getvalue())
     assert not report.ok and "不是有效的 Excel" in report.problems[0].reason
+
+
+def test_only_an_administrator_imports(demo):
+    import pytest
+
+    from bianmin.accounts.models import User
+    from bianmin.core.errors import Forbidden
+
+    data = export_catalog(Item.objects.filter(code="MZ05004-610324106000"))
+    before = Item.objects.count()
+    with pytest.raises(Forbidden):
+        import_catalog(User.objects.get(username="famen_clerk"), data)
+    assert Item.objects.count() == before
