@@ -26,6 +26,7 @@ KINDS = {
     "denial_decision": "不予许可决定书",
     "completion_notice": "办结通知",
     "delivery_receipt": "送达回证",
+    "send_back_notice": "退回补充初审通知书",
     # Village proxy service (bianmin.proxy)
     "mandate": "代办委托书",
     "handover_sheet": "代办交接单",

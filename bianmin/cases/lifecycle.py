@@ -34,6 +34,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     (S.ACCEPTED,             "escalate"):           (S.ESCALATED,            frozenset({APPROVER})),
     (S.ACCEPTED,             "complete"):           (S.COMPLETED,            frozenset({APPROVER, CLERK})),
     (S.ESCALATED,            "complete"):           (S.COMPLETED,            frozenset({APPROVER})),
+    (S.ESCALATED,            "send_back"):          (S.ACCEPTED,             frozenset({APPROVER})),
     (S.COMPLETED,            "deliver"):            (S.DELIVERED,            frozenset({CLERK, AGENT})),
     **{(state, "withdraw"): (S.WITHDRAWN, frozenset({CLERK, APPLICANT})) for state in OPEN},
 }

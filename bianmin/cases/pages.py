@@ -1,8 +1,8 @@
 """Staff pages for cases: intake at the window (一窗受理), the work queues, the case page and its actions.
 
 Views stay thin: validate with a form, call one service, render. Every read goes through the scoped
-selectors, and every service error becomes a Chinese message on the page (422 on the field, 409 banner,
-403 banner, 404 page) — never a 500.
+selectors; what a form shows (422 on the field, 409/403 banner on the case page) is caught here, and a
+NotFound falls through to core.middleware's 404 page — never a 500.
 """
 
 from django.contrib import messages
@@ -25,7 +25,7 @@ from bianmin.cases.selectors import case_for, filter_cases, latest_documents
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
-from bianmin.core.errors import ApiError, Invalid, NotFound
+from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
 from bianmin.regions.models import Center
 
 STALE = "办件已被他人更新，请刷新后重试"
@@ -255,12 +255,10 @@ def case_action(request, number: str, action: str):
                 case.number,
                 {"version": form.cleaned_data.get("version"), **form.kwargs()},
             )
-        except NotFound as exc:
-            raise Http404 from exc
         except Invalid as exc:
             form.add_service_errors(exc)
             status, problem = exc.status, None
-        except ApiError as exc:
+        except (Conflict, Forbidden) as exc:
             # Stale version, wrong state, not yours: nothing changed; show the page as it is now.
             fresh = _case_or_404(request, number)
             context = _case_context(request, fresh, problem=_problem(exc))
@@ -279,10 +277,7 @@ def case_action(request, number: str, action: str):
 @require_POST
 def reveal(request, number: str):
     """查看完整号码: the service records the reading on the timeline; htmx swaps the applicant block."""
-    try:
-        revealed = services.reveal_applicant(request.user, number[:40])
-    except NotFound as exc:
-        raise Http404 from exc
+    revealed = services.reveal_applicant(request.user, number[:40])  # not visible: the 404 page
     case = _case_or_404(request, number)
     if request.headers.get("HX-Request"):
         return render(
@@ -296,10 +291,7 @@ def reveal(request, number: str):
 @login_required
 def case_file(request, number: str, file_id: int):
     """A material's scan, only to someone who may see the case (404 otherwise, as for the case)."""
-    try:
-        attachment = services.scan_for(request.user, number[:40], file_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    attachment = services.scan_for(request.user, number[:40], file_id)  # not visible: the 404 page
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = f'inline; filename="{attachment.token}{attachment.extension}"'
     response["Cache-Control"] = "private, no-store"

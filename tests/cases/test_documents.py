@@ -14,7 +14,8 @@ from bianmin.core import clock
 from .factories import intake, make_item, material_id
 
 # The proxy documents (委托书, 交接单) are issued on proxy cases only; tests/proxy covers them.
-WINDOW_KINDS = [kind for kind in KINDS if kind not in PROXY_KINDS]
+# The walk below is one promised case; the county's send-back notice is tested in test_send_back.py.
+WINDOW_KINDS = [kind for kind in KINDS if kind not in PROXY_KINDS | {"send_back_notice"}]
 
 
 @pytest.fixture

@@ -147,3 +147,11 @@ def _png():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+
+
+def test_irreversible_steps_ask_for_confirmation_on_the_page(signed_in, now):
+    case = receive()
+    page = signed_in("famen_clerk").get(f"/cases/{case.number}/").content.decode()
+    assert 'data-confirm="确认不予受理？此操作不可撤销。"' in page
+    assert 'data-confirm="确认受理' not in page
+    assert "js/confirm.js" in page

@@ -118,7 +118,7 @@ def approver_departments(scope: Scope, case: Case, action: str) -> set[int]:
     county_stage = case.state == State.ESCALATED or (
         case.state == State.SUSPENDED and case.resume_to == State.ESCALATED
     )
-    if county_stage or action == "send_back":
+    if county_stage:
         return mine & {case.escalated_to_id}
     return mine & {case.item.lead_department_id}
 

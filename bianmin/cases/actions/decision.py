@@ -97,6 +97,27 @@ def escalate(act: Acting, *, opinion: str) -> None:
     act.data = {"to": case.item.escalate_to.code}
 
 
+class SendBackIn(ActionBody):
+    reason: Text = Field("", max_length=2000, title="退回理由（需乡镇补充初审的内容）")
+
+
+@declare("send_back", label="退回乡镇补充初审", schema=SendBackIn, document="send_back_notice")
+def send_back(act: Acting, *, reason: str) -> None:
+    """退回补充初审: the county department returns an escalated case to the township for a fuller first
+    review; the township's lead department reviews again and may escalate it again. The clock runs on."""
+    case = act.case
+    if not _text(reason):
+        raise Invalid("退回须写明理由", fields={"reason": "请写明需要乡镇补充初审的内容"})
+    act.note = _text(reason)
+    county = case.escalated_to
+    act.data = {"from": county.code if county else None}
+    act.document = {
+        "reason": act.note,
+        "county_department": county.name if county else "",
+        "opinion": case.opinion,
+    }
+
+
 def _may_complete(act: Acting) -> bool:
     case = act.case
     if case.case_class == CaseClass.ESCALATED:
