@@ -1,9 +1,10 @@
+"""The staff workbench lives at /workbench/; "/" is the citizens' home page (bianmin.portal)."""
+
 from django.urls import path
 
 from bianmin.workbench import views
 
 app_name = "workbench"
 urlpatterns = [
-    path("", views.index, name="index"),
     path("workbench/", views.home, name="home"),
 ]
