@@ -58,6 +58,13 @@ PLAIN_WORDS = {
     "complete": "已经办理完毕（办结）。请按下面的提示领取结果。",
     "deliver": "办理结果已经送达（已领取）。",
     "withdraw": "按您的要求，这项申请已撤回。",
+    # 全程代办: the papers' journey between the village and the township center.
+    "mandate": "您已签字委托村代办员替您跑这件事，不用您自己去镇上。",
+    "mandate_code_sent": "委托确认短信已发到您登记的手机上。",
+    "handover_up": "村代办员已把您的申请和材料带去镇便民服务中心。",
+    "handover_receive": "镇便民服务中心已当面清点、签收代办员送来的材料。",
+    "handover_missing": "交接时发现有材料没带齐，代办员会联系您补上。",
+    "handover_down": "办理结果已交给村代办员，由代办员带回村里交给您。",
 }
 
 # 收件 → 受理 → 办理 → 办结 → 送达: where each state sits on the bar a villager sees.
@@ -115,12 +122,14 @@ def steps(case: Case) -> list[dict]:
 def time_left(case: Case, today: dt.date | None = None) -> dict:
     """The promised time in working days, as a villager asks it: how many days are left, or how late.
 
-    kind: "waiting" (not accepted yet), "paused", "left", "today", "overdue", "done" (finished), "none".
+    kind: "supplement" (waiting for the applicant's materials), "waiting" (not accepted yet), "paused", "left", "today", "overdue", "done" (finished), "none".
     """
     today = today or clock.today()
     if case.state in (State.REFUSED, State.WITHDRAWN):
         return {"kind": "none"}
-    if case.state in (State.RECEIVED, State.SUPPLEMENT_REQUESTED) or not case.deadline:
+    if case.state == State.SUPPLEMENT_REQUESTED:
+        return {"kind": "supplement", "days": case.item.promised_limit_days}
+    if case.state == State.RECEIVED or not case.deadline:
         return {"kind": "waiting", "days": case.item.promised_limit_days}
     if case.state in (State.COMPLETED, State.DELIVERED):
         finished = timezone.localtime(case.completed_at).date() if case.completed_at else today

@@ -7,4 +7,6 @@ from bianmin.workbench import views
 app_name = "workbench"
 urlpatterns = [
     path("workbench/", views.home, name="home"),
+    # "index" used to be "/", which sent staff on to the workbench; links that reverse it still land there.
+    path("workbench/", views.home, name="index"),
 ]

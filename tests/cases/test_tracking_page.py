@@ -92,3 +92,26 @@ def test_a_refused_case_stops_the_bar_where_it_ended(api, client, received):
     html = page_of(client, received)
     assert "step step-stopped" in html and "不予受理" in html and "行政复议" in html
     assert "还剩" not in html and "不属于本中心受理范围" not in html
+
+
+def test_every_public_step_is_explained_in_plain_words():
+    from bianmin.cases.tracking import PLAIN_WORDS, PUBLIC_ACTIONS
+
+    assert PUBLIC_ACTIONS <= set(PLAIN_WORDS)
+
+
+def test_a_supplement_request_tells_the_villager_to_bring_the_missing_papers(api, client, received):
+    from bianmin.cases.models import Case
+
+    from .factories import material_id
+
+    item = Case.objects.get(number=received["number"]).item
+    r = api("famen_clerk").post(
+        f"cases/{received['number']}/actions/request_supplement",
+        {"missing": [{"material": material_id(item, "户口簿"), "reason": "未提供户口簿原件"}]},
+    )
+    assert r.status_code == 200, r.content
+    html = page_of(client, received)
+    assert current_step(html) == "收件"
+    assert "请补交材料" in html and "《补正材料通知书》" in html and "补齐之前不计算办理时间" in html
+    assert "未提供户口簿原件" not in html  # the staff's wording stays on the notice, not the public page
