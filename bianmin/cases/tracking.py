@@ -55,7 +55,7 @@ PLAIN_WORDS = {
     "approve": "一个参与办理的部门已签署同意意见。",
     "deny": "一个参与办理的部门没有同意，中心将依法作出决定并书面说明理由。",
     "escalate": "镇便民服务中心已完成初审，报送县里的主管部门决定。结果出来后会送回镇便民服务中心。",
-    "complete": "已经办理完毕（办结）。请按下面的提示领取结果。",
+    "complete": "已经办理完毕（办结），可以领取结果了。",
     "deliver": "办理结果已经送达（已领取）。",
     "withdraw": "按您的要求，这项申请已撤回。",
     # 全程代办: the papers' journey between the village and the township center.
