@@ -93,3 +93,14 @@ def test_large_text_switch_never_sends_the_visitor_off_site(client, demo):
 def test_no_public_page_promises_online_application_while_there_is_none(client, demo, url):
     html = client.get(url).content.decode()
     assert "可网办" not in html and "网上办理" not in html and "网办" not in html
+
+
+def test_home_page_reads_the_centers_in_one_query(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # the centers; a session lookup at most
+        assert client.get("/").status_code == 200
+
+
+def test_a_search_from_home_lands_on_one_row_per_item_with_every_township(client, demo):
+    html = client.get("/catalog/", {"q": "dbsq"}).content.decode()
+    assert "共 1 项" in html and html.count("standard-row") == 1
+    assert html.count('href="/guide/') >= 8  # one guide per township that does it
