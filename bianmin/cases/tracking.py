@@ -122,7 +122,8 @@ def steps(case: Case) -> list[dict]:
 def time_left(case: Case, today: dt.date | None = None) -> dict:
     """The promised time in working days, as a villager asks it: how many days are left, or how late.
 
-    kind: "supplement" (waiting for the applicant's materials), "waiting" (not accepted yet), "paused", "left", "today", "overdue", "done" (finished), "none".
+    kind: "supplement" (waiting for the applicant's materials), "waiting" (not accepted yet), "paused",
+    "left", "today", "overdue", "done" (finished), "none" (refused or withdrawn: no promise to keep).
     """
     today = today or clock.today()
     if case.state in (State.REFUSED, State.WITHDRAWN):
