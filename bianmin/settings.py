@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bianmin.workbench",
     "bianmin.calendar",
     "bianmin.proxy",
+    "bianmin.portal",
 ]
 
 MIDDLEWARE = [

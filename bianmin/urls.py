@@ -12,6 +12,7 @@ admin.site.index_title = "管理首页"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("bianmin.portal.urls")),
     path("accounts/", include("bianmin.accounts.urls")),
     path("calendar/", include("bianmin.calendar.urls")),
     path("manage/catalog/", include("bianmin.catalog.manage_urls")),

@@ -1,4 +1,6 @@
-"""Screenshots of the login page and role home pages in headless Chromium, at desktop and phone width.
+"""Screenshots of the public pages (normal and 大字模式), the login page and role home pages in headless
+Chromium, at desktop and phone width. (The tracking page needs a case: tests/browser/test_villager_walk.py
+saves it with BIANMIN_SHOTS=dir.)
 
 Run against a server started by `make run`:  .venv/bin/python scripts/screenshots.py [--base URL]
 Writes PNGs to screenshots/ (git-ignored) so a person can look at what each role sees.
@@ -42,6 +44,19 @@ def main() -> None:
         for label, (width, height) in WIDTHS.items():
             context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
             page = context.new_page()
+            for mode in ("normal", "large"):
+                if mode == "large":
+                    page.goto(f"{args.base}/")
+                    page.wait_for_load_state("load")
+                    page.get_by_role("button", name="大字模式").click()
+                for name, path in (
+                    ("public-home", "/"),
+                    ("public-catalog", "/catalog/"),
+                    ("public-track", "/track/"),
+                ):
+                    page.goto(f"{args.base}{path}")
+                    shoot(page, out / f"{name}-{mode}-{label}.png")
+            context.clear_cookies()
             page.goto(f"{args.base}/accounts/login/")
             shoot(page, out / f"login-{label}.png")
 

@@ -10,9 +10,9 @@ def login(client, username, password=PASSWORD, **extra):
     return client.post("/accounts/login/", {"username": username, "password": password, **extra})
 
 
-def test_root_sends_a_visitor_to_the_login_page(db):
-    response = Client().get("/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+def test_the_workbench_sends_a_visitor_to_the_login_page(db):
+    response = Client().get("/workbench/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/workbench/"
 
 
 def test_login_page_is_in_chinese(db):

@@ -6,6 +6,7 @@ from bianmin.cases import pages, views
 
 app_name = "cases"
 urlpatterns = [
+    path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:number>/", views.track, name="track"),
     path("cases/new/", pages.intake, name="new"),
     path("cases/new/items/", pages.intake_items, name="intake_items"),

@@ -1,14 +1,35 @@
 """Pages: the public tracking page behind the QR code, and the printable A4 documents for staff."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bianmin.accounts.services import client_address
 from bianmin.cases.documents import render_html, render_pdf
 from bianmin.cases.selectors import document_for
-from bianmin.cases.tracking import find_tracked, timeline
+from bianmin.cases.tracking import collect_by_agent, find_tracked, steps, time_left, timeline
 from bianmin.core.errors import NotFound, TooMany
+
+# What a printed number can look like (FM-20260302-0001); anything else cannot be a case, nor sit in a URL.
+NUMBER_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")
+
+
+def track_lookup(request):
+    """/track/: the number + query code form for a villager without the QR code; sends them to the page."""
+    number = request.GET.get("number", "").strip().upper()[:41]  # 41: too long stays too long
+    code = request.GET.get("code", "").strip()[:12]
+    if not number and not code:
+        return render(request, "cases/track.html", {"number": "", "code": ""})
+    if not NUMBER_SHAPE.fullmatch(number) or not code:
+        error = "请填写办件编号和查询码。" if not (number and code) else "办件编号或查询码不正确。"
+        return render(
+            request, "cases/track.html", {"number": number, "code": code, "error": error}, status=400
+        )
+    return redirect(reverse("cases:track", args=[number]) + "?" + urlencode({"code": code}))
 
 
 def track(request, number: str):
@@ -27,7 +48,18 @@ def track(request, number: str):
         return render(
             request, "cases/track.html", {**context, "error": "办件编号或查询码不正确。"}, status=404
         )
-    return render(request, "cases/track.html", {**context, "case": case, "events": timeline(case)})
+    return render(
+        request,
+        "cases/track.html",
+        {
+            **context,
+            "case": case,
+            "events": timeline(case),
+            "steps": steps(case),
+            "time_left": time_left(case),
+            "by_agent": collect_by_agent(case),
+        },
+    )
 
 
 def _document(request, number: str, kind: str):

@@ -41,12 +41,43 @@ def catalog_region(request, code: str):
     return _catalog(request, region)
 
 
+def _standard_rows(items, page_number):
+    """The county list: one row per standard item (shared basic code), with every body that implements it.
+
+    Paginates the distinct basic codes (a COUNT and a slice), then reads only that page's implementations
+    (one query plus the joint-department prefetch), so the query count does not grow with the catalog.
+    """
+    codes = items.order_by("basic_code").values_list("basic_code", flat=True).distinct()
+    page = Paginator(codes, PAGE_SIZE).get_page(page_number)
+    by_code: dict[str, list[Item]] = {code: [] for code in page.object_list}
+    for item in items.filter(basic_code__in=list(by_code)):
+        by_code[item.basic_code].append(item)
+    rows = []
+    for code, implementations in by_code.items():
+        implementations.sort(key=lambda i: (i.region_id, i.code))
+        limits = sorted({i.promised_limit_days for i in implementations})
+        rows.append(
+            {
+                "basic_code": code,
+                "item": implementations[0],  # the county's own row sorts first when there is one
+                "implementations": implementations,
+                "min_days": limits[0],
+                "max_days": limits[-1],
+            }
+        )
+    page.object_list = rows
+    return page
+
+
 def _catalog(request, region: Region):
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("dept", "")[:20]
     event = request.GET.get("event", "")[:20]
     items = selectors.published_items(region, q, kind=kind or None, life_event=event or None)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if region.level == Level.COUNTY:
+        page = _standard_rows(items, request.GET.get("page"))
+    else:
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = list(
         Item.objects.published()
         .in_region(region)

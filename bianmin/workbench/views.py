@@ -1,18 +1,12 @@
 """The signed-in home page (工作台) for every role, and the friendly error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.queues import counts_for
 from bianmin.core.middleware import render_error
 from bianmin.workbench.areas import areas_for
-
-
-def index(request):
-    if request.user.is_authenticated:
-        return redirect("workbench:home")
-    return redirect("accounts:login")
 
 
 @login_required

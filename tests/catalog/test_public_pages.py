@@ -122,3 +122,43 @@ def test_guide_page_uses_a_constant_number_of_queries(client, demo, django_asser
 def test_demo_standard_list_is_the_source_of_each_township_catalog():
     assert len(STANDARDS) >= 30
     assert len({s.basic_code for s in STANDARDS}) == len(STANDARDS)
+
+
+def test_county_catalog_has_one_row_per_standard_item_with_every_township_that_does_it(client, demo):
+    published = Item.objects.published()
+    standards = published.values("basic_code").distinct().count()
+    html = client.get("/catalog/").content.decode()
+    assert f"共 {standards} 项" in html
+    assert html.count("standard-row") == min(standards, 30)
+    # 高龄津贴 is done in every township: one row, a link to each township's own guide.
+    row = html.split("高龄津贴申请", 1)[1].split("</li>", 1)[0]
+    for item in published.filter(name="高龄津贴申请"):
+        assert f'href="/guide/{item.code}/"' in row
+    assert "法门镇" in row and "天度镇" in row
+
+
+def test_county_catalog_pages_through_the_standard_items(client, demo):
+    standards = Item.objects.published().values("basic_code").distinct().count()
+    last = -(-standards // 30)
+    html = client.get("/catalog/", {"page": last}).content.decode()
+    assert html.count("standard-row") == standards - 30 * (last - 1)
+    assert f"第 {last} / {last} 页" in html
+
+
+def test_county_catalog_queries_do_not_grow_with_standards_or_townships(
+    client, demo, django_assert_max_num_queries
+):
+    small = _count(client, "/catalog/")
+    template = Item.objects.get(code=DEMO_ITEMS["joint"])
+    joints = list(template.joint_departments.all())
+    townships = set(Item.objects.published().values_list("region_id", flat=True))
+    for n in range(40):  # 40 new standards, each in every township, on the first page
+        for region in townships:
+            template.pk = None
+            template._state.adding = True
+            template.code, template.basic_code, template.region_id = f"A{n:03d}-{region}", f"A{n:03d}", region
+            template.save()
+            template.joint_departments.set(joints)
+    with django_assert_max_num_queries(small):
+        html = client.get("/catalog/").content.decode()
+    assert html.count("standard-row") == 30
