@@ -432,14 +432,16 @@ def get_case(request, number: str, reveal: bool = False):
 
 
 @router.get("/cases/{number}/documents/{kind}.pdf", auth=staff_auth, summary="文书 PDF")
-def document_pdf(request, number: str, kind: str):
+def document_pdf(request, number: str, kind: str, reveal: bool = False):
     case = cases_visible_to(request.user).filter(number=number).first()
     document = (
         case and kind in KINDS and case.documents.filter(kind=kind).order_by("-created_at", "-id").first()
     )
     if not document:
         raise NotFound("未找到该文书")
-    response = HttpResponse(render_pdf(document, request), content_type="application/pdf")
+    if reveal:  # the full ID number only through the recorded reveal
+        services.reveal_applicant(request.user, number)
+    response = HttpResponse(render_pdf(document, request, reveal=reveal), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{number}-{kind}.pdf"'
     return response
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from bianmin.accounts.services import client_address
 from bianmin.cases.documents import KINDS, render_html, render_pdf
 from bianmin.cases.selectors import cases_visible_to
+from bianmin.cases.services import reveal_applicant
 from bianmin.cases.tracking import find_tracked, timeline
 from bianmin.core.errors import NotFound, TooMany
 
@@ -40,15 +41,25 @@ def _document(request, number: str, kind: str):
     return document
 
 
+def _reveal(request, number: str) -> bool:
+    """?reveal=1 prints the full ID number, and the reading goes on the timeline (as in the API)."""
+    if request.GET.get("reveal") not in ("1", "true"):
+        return False
+    reveal_applicant(request.user, number)
+    return True
+
+
 @login_required
 def document_page(request, number: str, kind: str):
-    return HttpResponse(render_html(_document(request, number, kind), request))
+    document = _document(request, number, kind)
+    return HttpResponse(render_html(document, request, reveal=_reveal(request, number)))
 
 
 @login_required
 def document_pdf(request, number: str, kind: str):
+    document = _document(request, number, kind)
     response = HttpResponse(
-        render_pdf(_document(request, number, kind), request), content_type="application/pdf"
+        render_pdf(document, request, reveal=_reveal(request, number)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="{number}-{kind}.pdf"'
     return response
