@@ -94,7 +94,7 @@ class MandateIn(Schema):
     entrusted: str = Field("", max_length=2000)
     method: Literal["signature", "sms"] = "signature"
     signature: str = Field("", max_length=500_000, description="PNG 签名（data URL 或 base64）")
-    phone: str = Field("", max_length=20, description="sms：接收验证码的手机号，默认申请人电话")
+    phone: str = Field("", max_length=20, description="sms：只能是申请人登记的手机号（可省略）")
 
 
 class MandateCodeIn(Schema):
