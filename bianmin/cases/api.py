@@ -22,6 +22,7 @@ from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
+from bianmin.core.schemas import DbId
 from bianmin.proxy.custody import CUSTODY_RELATED, custody_of
 
 router = Router(tags=["cases"])
@@ -490,7 +491,7 @@ def act_on_case(request, number: str, action: str, payload: ActionIn | None = No
     auth=staff_auth,
     summary="上传材料扫描件（JPEG/PNG/PDF，≤20 MB）",
 )
-def upload_file(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+def upload_file(request, number: str, file: File[UploadedFile], material: Form[DbId | None] = None):
     attachment = services.attach_scan(request.user, number, file, material=material)
     return Status(201, uploaded_json(attachment, material))
 

@@ -8,6 +8,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from bianmin.core.errors import error_body
+from bianmin.core.schemas import MAX_DB_INT
 
 API_PREFIX = "/api/"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -27,11 +28,13 @@ def text_error(value: str) -> str | None:
 
 
 def json_text_errors(value, path: str = "") -> dict[str, str]:
-    """Every string (keys included) in a parsed JSON value that text_error refuses, by its dotted path."""
+    """Every string (keys included) text_error refuses and every integer no database holds, by dotted path."""
     errors: dict[str, str] = {}
     if isinstance(value, str):
         if why := text_error(value):
             errors[path or "body"] = why
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_DB_INT:
+        errors[path or "body"] = "数值超出范围"
     elif isinstance(value, dict):
         for key, item in value.items():
             sub = f"{path}.{key}" if path else str(key)

@@ -13,6 +13,7 @@ from bianmin.accounts.auth import staff_auth
 from bianmin.cases.api import iso, uploaded_json
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
+from bianmin.core.schemas import DbId
 from bianmin.proxy import services
 from bianmin.proxy.custody import custody_of, holders
 from bianmin.proxy.documents import render_sheet_pdf
@@ -354,7 +355,7 @@ def confirm_mandate(request, number: str, payload: MandateCodeIn):
     auth=staff_auth,
     summary="上传材料照片（仅 JPEG/PNG，≤5 MB，页面先压缩）",
 )
-def upload_photo(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+def upload_photo(request, number: str, file: File[UploadedFile], material: Form[DbId | None] = None):
     attachment = services.attach_photo(request.user, number, file, material=material)
     return Status(201, uploaded_json(attachment, material))
 
