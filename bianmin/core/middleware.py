@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
-from bianmin.core.errors import error_body
+from bianmin.core.errors import MALFORMED_MULTIPART, error_body
 from bianmin.core.schemas import MAX_DB_INT
 
 API_PREFIX = "/api/"
@@ -64,7 +64,12 @@ class RequestTextMiddleware:
 
     def __call__(self, request):
         if request.method in BODY_METHODS:
-            errors = self._errors(request)
+            try:
+                errors = self._errors(request)
+            except MultiPartParserError:
+                if request.path.startswith(API_PREFIX):
+                    return JsonResponse(error_body("bad_request", MALFORMED_MULTIPART), status=400)
+                return render(request, "errors/400.html", {"malformed": True}, status=400)
             if errors:
                 if request.path.startswith(API_PREFIX):
                     return JsonResponse(
@@ -82,12 +87,8 @@ class RequestTextMiddleware:
                 return {}  # malformed JSON: the API's parser answers 400
             return json_text_errors(data)
         if content_type in FORM_TYPES:
-            try:
-                post = request.POST
-            except MultiPartParserError:
-                return {}
             errors = {}
-            for key, values in post.lists():
+            for key, values in request.POST.lists():
                 for value in [key, *values]:
                     if why := text_error(value):
                         errors.setdefault(_clean_key(key), why)
