@@ -47,7 +47,7 @@ from bianmin.cases.validators import credit_code_error, id_number_error, phone_e
 from bianmin.catalog.models import CaseClass, FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
-from bianmin.regions.models import Center
+from bianmin.regions.models import Center, CenterLevel
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 DELIVERY_METHODS = {"window": "窗口领取", "proxy": "代办员送达", "post": "邮寄", "electronic": "电子送达"}
@@ -67,6 +67,9 @@ def _text(value) -> str:
 
 
 # --- intake ----------------------------------------------------------------------------------------
+
+
+ONLINE_LEVELS = (CenterLevel.TOWNSHIP, CenterLevel.COUNTY)
 
 
 def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
@@ -288,6 +291,11 @@ def receive_case(
         raise Invalid("本中心不受理该事项", fields={"item": "该事项不在本中心的受理范围内"})
     if channel == Channel.PROXY and not found.proxy:
         raise Invalid("该事项不提供全程代办", fields={"item": "该事项不能由代办员代办"})
+    if channel == Channel.ONLINE and not found.online:
+        raise Invalid("该事项不能网上办理", fields={"item": "该事项未开通网上办理"})
+    if channel == Channel.ONLINE and (home.level not in ONLINE_LEVELS or home.region_id != found.region_id):
+        # A village station has no clerk who can accept; only the implementing center can.
+        raise Invalid("网上申请应提交至实施该事项的中心", fields={"center": "该中心不受理此事项的网上申请"})
     errors: dict[str, str] = {}
     applicant_fields = _check_applicant(applicant or {}, errors)
     clean_answers = _check_answers(found, answers, errors)
