@@ -70,6 +70,8 @@ def _text(value) -> str:
 
 
 ONLINE_LEVELS = (CenterLevel.TOWNSHIP, CenterLevel.COUNTY)
+# The channel follows from who files: window staff these, an agent proxy, a citizen account online.
+STAFF_CHANNELS = (Channel.WINDOW, Channel.PHONE, Channel.MOBILE)
 
 
 def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
@@ -86,8 +88,14 @@ def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
             if len(scope.center_ids) != 1:
                 raise Invalid("请指定受理中心", fields={"center": "请指定受理中心"})
             center = Center.objects.select_related("region").get(pk=next(iter(scope.center_ids)))
+        if channel not in STAFF_CHANNELS:
+            raise Invalid(
+                "窗口收件的渠道有误", fields={"channel": "窗口人员只能选择 window、phone 或 mobile"}
+            )
         return center, None
     if "agent" in scope.roles:
+        if channel != Channel.PROXY:
+            raise Invalid("代办员收件的渠道应为 proxy", fields={"channel": "代办员只能以 proxy 渠道收件"})
         # The same village → township answer the handovers use, so a case goes where its papers will go.
         from bianmin.proxy.selectors import agent_village, township_of
 
