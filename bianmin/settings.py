@@ -189,8 +189,10 @@ else:
         "immediate": False,
     }
 
-# Login throttling: this many failures for one username (or one address) inside the window → 429.
+# Login throttling inside the window → 429: LIMIT failures for one username from one address, four times
+# that for one username from anywhere, and a ceiling per address (a township hall shares one address).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("BIANMIN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_CEILING = int(os.environ.get("BIANMIN_LOGIN_ADDRESS_CEILING", "100"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("BIANMIN_LOGIN_FAILURE_WINDOW", "900"))
 API_TOKEN_DAYS = int(os.environ.get("BIANMIN_API_TOKEN_DAYS", "30"))
 

@@ -20,10 +20,8 @@ def track(request, number: str):
         return render(request, "cases/track.html", context)
     try:
         case = find_tracked(number[:40], code, client_address(request))
-    except TooMany:
-        return render(
-            request, "cases/track.html", {**context, "error": "查询过于频繁，请稍后再试。"}, status=429
-        )
+    except TooMany as exc:
+        return render(request, "cases/track.html", {**context, "error": f"{exc.message}。"}, status=429)
     except NotFound:
         return render(
             request, "cases/track.html", {**context, "error": "办件编号或查询码不正确。"}, status=404
