@@ -221,8 +221,18 @@ PUBLIC_BASE_URL = os.environ.get("BIANMIN_PUBLIC_URL", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_query": {"()": "bianmin.core.accesslog.RedactQueryFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BIANMIN_LOG_LEVEL", "WARNING")},
-    # run_huey gives the huey logger its own handler; propagating as well would print every line twice.
-    "loggers": {"huey": {"propagate": False}},
+    "loggers": {
+        # run_huey gives the huey logger its own handler; propagating as well would print every line twice.
+        "huey": {"propagate": False},
+        # runserver's request lines: no ?code= query codes, no ?q= searches (gunicorn: scripts/serve.sh).
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_query"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
