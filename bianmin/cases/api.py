@@ -22,7 +22,7 @@ from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.core.schemas import DbId
+from bianmin.core.schemas import DbId, ObjectIn
 from bianmin.proxy.custody import CUSTODY_RELATED, custody_of
 
 router = Router(tags=["cases"])
@@ -32,7 +32,7 @@ public_router = Router(tags=["tracking"])
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(ObjectIn):
     kind: Literal["person", "organisation"] = "person"
     name: str = Field("", max_length=100)
     id_number: str = Field("", max_length=40)
@@ -48,7 +48,7 @@ class MaterialIn(Schema):
     copies: int = Field(0, ge=0, le=99)
 
 
-class ProxyIn(Schema):
+class ProxyIn(ObjectIn):
     home_visit: bool = False
     mandate: bool = False
 
