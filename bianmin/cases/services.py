@@ -804,7 +804,11 @@ def decide_task(
     if act.role == APPROVER:
         tasks = tasks.filter(department_id__in=act.scope.department_ids)
     if department:
+        if not case.tasks.filter(department__code=department).exists():
+            raise Invalid("该办件没有此部门的会签任务", fields={"department": "不是该办件的会签部门"})
         tasks = tasks.filter(department__code=department)
+        if not tasks.exists():  # another department's task: not this approver's to decide
+            raise Forbidden("只能会签本部门的任务")
     task = tasks.filter(state=TaskState.PENDING).first()
     if task is None:
         raise Conflict("本部门已会签", code="task_decided")
