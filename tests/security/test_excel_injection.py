@@ -41,3 +41,21 @@ def test_safe_cell_escapes_only_what_a_spreadsheet_would_evaluate():
         assert safe_cell(text).startswith("'") and unescape_cell(safe_cell(text)) == text
     for value in ("张秀兰", "", 3, -3, None, "a=b"):
         assert safe_cell(value) == value and unescape_cell(value) == value
+
+
+def test_formula_like_catalog_text_survives_an_export_import_round_trip(demo):
+    from bianmin.catalog.models import Field, Item, Material
+    from bianmin.catalog.workbook import import_catalog
+
+    item = make_item("promised")
+    item.name, item.conditions = "=低保申请", "-年满60周岁\n+户籍在本镇"
+    item.save(update_fields=["name", "conditions"])
+    data = export_catalog(Item.objects.filter(pk=item.pk))
+    code = item.code
+    Material.objects.filter(item__code=code).delete()
+    Field.objects.filter(item__code=code).delete()
+    Item.objects.filter(code=code).delete()
+    report = import_catalog(data)
+    assert report.ok, report.problems[:5]
+    again = Item.objects.get(code=code)
+    assert (again.name, again.conditions) == ("=低保申请", "-年满60周岁\n+户籍在本镇")
