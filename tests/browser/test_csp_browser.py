@@ -1,10 +1,8 @@
 """In Chromium, no page breaks the Content-Security-Policy: no blocked script, style or image is reported."""
 
-import os
-
 import pytest
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
+# Committed data for the live server's thread, as in the other browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGES = {
@@ -14,29 +12,9 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def chromium(live_server):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0, no_cases=True)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser, live_server.url
-        finally:
-            browser.close()
-
-
-def test_no_page_reports_a_csp_violation(chromium):
+def test_no_page_reports_a_csp_violation(site, browser):
     from bianmin.catalog.demo import DEMO_ITEMS
 
-    browser, site = chromium
     item = DEMO_ITEMS["promised"]
     for username, paths in PAGES.items():
         page = browser.new_page(locale="zh-CN")
