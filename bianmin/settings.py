@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BIANMIN_VAR_DIR", BASE_DIR / "var"))
@@ -57,6 +58,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy: scripts and styles only from our own static files (no inline ones anywhere);
+# images may also be data: URLs (QR codes, signatures) and blob: URLs (photo previews before upload).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The printable A4 documents carry their print styles inline (the PDF renderer reads the same HTML).
+SECURE_CSP_PRINTABLE = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 INSTALLED_APPS = [
@@ -83,12 +100,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and before CsrfViewMiddleware.process_view): bodies with unstorable text are refused.
+    "bianmin.core.request_text.RequestTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bianmin.core.middleware.ServiceErrorMiddleware",
@@ -189,8 +209,10 @@ else:
         "immediate": False,
     }
 
-# Login throttling: this many failures for one username (or one address) inside the window → 429.
+# Login throttling inside the window → 429: LIMIT failures for one username from one address, four times
+# that for one username from anywhere, and a ceiling per address (a township hall shares one address).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("BIANMIN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_CEILING = int(os.environ.get("BIANMIN_LOGIN_ADDRESS_CEILING", "100"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("BIANMIN_LOGIN_FAILURE_WINDOW", "900"))
 API_TOKEN_DAYS = int(os.environ.get("BIANMIN_API_TOKEN_DAYS", "30"))
 
@@ -201,8 +223,18 @@ PUBLIC_BASE_URL = os.environ.get("BIANMIN_PUBLIC_URL", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_query": {"()": "bianmin.core.accesslog.RedactQueryFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BIANMIN_LOG_LEVEL", "WARNING")},
-    # run_huey gives the huey logger its own handler; propagating as well would print every line twice.
-    "loggers": {"huey": {"propagate": False}},
+    "loggers": {
+        # run_huey gives the huey logger its own handler; propagating as well would print every line twice.
+        "huey": {"propagate": False},
+        # runserver's request lines: no ?code= query codes, no ?q= searches (gunicorn: scripts/serve.sh).
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_query"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

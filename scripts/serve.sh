@@ -39,6 +39,7 @@ trap stop EXIT
     --graceful-timeout 5 \
     --no-control-socket \
     --access-logfile - \
+    --logger-class bianmin.core.accesslog.RedactingLogger \
     --error-logfile - &
 pids+=($!)
 

@@ -103,6 +103,9 @@ class StaffPage(Schema):
 
 @staff_router.get("/staff", response=StaffPage, auth=staff_auth, summary="本人范围内的工作人员")
 def list_staff(request, filters: Query[StaffFilter]):
+    """The people the caller's scope reaches (Scope.staff): a supervisor their subtree; a clerk or director
+    their center, its departments and the agents of its villages; an approver their departments and the
+    centers those sit in, but no agents; an agent only themselves."""
     scope = scope_of(request.user)
     people = scope.staff().order_by("username")
     if filters.center:

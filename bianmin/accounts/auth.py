@@ -16,6 +16,15 @@ class TokenAuth(HttpBearer):
 
 
 class StaffSession(SessionAuth):
+    """The browser's session, CSRF-checked. A request that carries an Authorization header is an API client
+    and is judged by its token alone: a bad token answers 401, never "CSRF check Failed" (403), and a
+    session cookie beside it signs nothing in. Without a session cookie there is no session to check."""
+
+    def __call__(self, request):
+        if "Authorization" in request.headers or self.param_name not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         return user or None

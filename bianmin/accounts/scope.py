@@ -26,6 +26,8 @@ class Scope:
     department_ids: frozenset[int] = frozenset()
     # Region subtrees of the centers and departments above, for reading what sits around them.
     work_prefixes: tuple[str, ...] = field(default=())
+    # Region subtrees of the clerk's or director's centers alone: the villages whose agents they work with.
+    center_prefixes: tuple[str, ...] = field(default=())
 
     @property
     def is_staff_member(self) -> bool:
@@ -74,11 +76,19 @@ class Scope:
         return Department.objects.filter(q)
 
     def staff(self) -> QuerySet[User]:
-        """People holding an active post inside what this user sees."""
+        """People holding an active post inside what this user sees.
+
+        A supervisor: everyone posted in their subtree. A clerk or director: the people of their centers,
+        of the departments there, and the agents of the villages around the center (they exchange handovers).
+        An approver: the people of their own departments and of the centers those departments sit in — no
+        agents, who work with the window, not with the departments. An agent: only themselves.
+        """
         if self.is_admin:
             return User.objects.filter(posts__is_active=True).distinct()
         if not self.is_staff_member:
             return User.objects.none()
+        if self.roles == {Role.AGENT}:
+            return User.objects.filter(pk=self.user_id)
         posts = Post.objects.filter(is_active=True).filter(
             self.region_q("region__code")
             | Q(center__in=self.centers())
@@ -89,7 +99,7 @@ class Scope:
 
     def _agent_region_q(self) -> Q:
         # A township clerk or director sees the agents of the villages around their center.
-        prefixes = self.work_prefixes
+        prefixes = self.center_prefixes
         if not prefixes:
             return Q(pk__in=[])
         return reduce(or_, (Q(region__code__startswith=p) for p in prefixes))
@@ -122,13 +132,14 @@ def scope_of(user) -> Scope:
     )
     roles = frozenset(p.role for p in posts)
     is_admin = user.is_superuser or Role.ADMIN in roles
-    region_prefixes, work_prefixes, centers, departments = [], [], set(), set()
+    region_prefixes, work_prefixes, center_prefixes, centers, departments = [], [], [], set(), set()
     for post in posts:
         if post.role in (Role.SUPERVISOR, Role.AGENT) and post.region:
             region_prefixes.append(post.region.prefix)
         elif post.role in (Role.CLERK, Role.DIRECTOR) and post.center:
             centers.add(post.center_id)
             work_prefixes.append(post.center.region.prefix)
+            center_prefixes.append(post.center.region.prefix)
         elif post.role == Role.APPROVER and post.department:
             departments.add(post.department_id)
             work_prefixes.append(prefix_of(post.department.region.code, post.department.region.level))
@@ -140,6 +151,7 @@ def scope_of(user) -> Scope:
         center_ids=frozenset(centers),
         department_ids=frozenset(departments),
         work_prefixes=tuple(sorted(set(work_prefixes))),
+        center_prefixes=tuple(sorted(set(center_prefixes))),
     )
     user._bianmin_scope = scope
     return scope

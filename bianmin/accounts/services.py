@@ -9,6 +9,7 @@ from django.db.models import Q
 from bianmin.accounts.models import ApiToken, LoginFailure, User, hash_token
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, TooMany
+from bianmin.core.throttle import wait_seconds, wait_text
 
 
 class BadCredentials(ApiError):
@@ -24,21 +25,30 @@ def _window_start() -> dt.datetime:
     return clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
-def is_throttled(username: str, address: str) -> bool:
-    """Too many recent failures for this username or from this address. The window slides, so it lifts."""
+def throttle_wait(username: str, address: str) -> int:
+    """Seconds until this login may be tried again (0: now). The window slides, so a throttle always lifts.
+
+    Counted per (address, username) — the usual case of one person mistyping — and per username across
+    addresses (a distributed guess, with more room), plus a ceiling per address: a township hall's clerks
+    share one public address, so random usernames from there must not lock out the colleague next door.
+    """
     recent = LoginFailure.objects.filter(at__gte=_window_start())
-    by_name = recent.filter(username=username.lower()).count()
-    by_address = recent.filter(address=address).count() if address else 0
-    limit = settings.LOGIN_FAILURE_LIMIT
-    # An address gets more room: a township hall shares one public address among many clerks.
-    return by_name >= limit or by_address >= limit * 4
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    limit, name = settings.LOGIN_FAILURE_LIMIT, username.lower()
+    checks = [(recent.filter(username=name), limit * 4)]
+    if address:
+        checks.append((recent.filter(username=name, address=address), limit))
+        checks.append((recent.filter(address=address), settings.LOGIN_ADDRESS_CEILING))
+    else:
+        checks.append((recent.filter(username=name), limit))
+    return max(wait_seconds(failures, ceiling, window) for failures, ceiling in checks)
 
 
 def sign_in(request, username: str, password: str) -> User:
     """Check credentials with throttling; raises TooMany (429) or BadCredentials (401)."""
     address = client_address(request)
-    if is_throttled(username, address):
-        raise TooMany("登录失败次数过多，请稍后再试")
+    if wait := throttle_wait(username, address):
+        raise TooMany(f"登录失败次数过多，{wait_text(wait)}")
     user = authenticate(request, username=username, password=password)
     if user is None:
         LoginFailure.objects.create(username=username.lower()[:150], address=address, at=clock.now())

@@ -29,7 +29,7 @@ from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.core.schemas import MaterialIn
+from bianmin.core.schemas import DbId, MaterialIn, ObjectIn
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["tracking"])
@@ -38,7 +38,7 @@ public_router = Router(tags=["tracking"])
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(ObjectIn):
     kind: Literal["person", "organisation"] = "person"
     name: str = Field("", max_length=100)
     id_number: str = Field("", max_length=40)
@@ -48,7 +48,7 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=200)
 
 
-class ProxyIn(Schema):
+class ProxyIn(ObjectIn):
     home_visit: bool = False
     mandate: bool = False
 
@@ -389,11 +389,13 @@ def get_case(request, number: str, reveal: bool = False):
 
 
 @router.get("/cases/{number}/documents/{kind}.pdf", auth=staff_auth, summary="文书 PDF")
-def document_pdf(request, number: str, kind: str):
+def document_pdf(request, number: str, kind: str, reveal: bool = False):
     document = document_for(request.user, number, kind)
     if not document:
         raise NotFound("未找到该文书")
-    response = HttpResponse(render_pdf(document, request), content_type="application/pdf")
+    if reveal:  # the full ID number only through the recorded reveal
+        services.reveal_applicant(request.user, number)
+    response = HttpResponse(render_pdf(document, request, reveal=reveal), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{number}-{kind}.pdf"'
     return response
 
@@ -445,7 +447,7 @@ def unknown_action(request, number: str, action: str):
     auth=staff_auth,
     summary="上传材料扫描件（JPEG/PNG/PDF，≤20 MB）",
 )
-def upload_file(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+def upload_file(request, number: str, file: File[UploadedFile], material: Form[DbId | None] = None):
     attachment = services.attach_scan(request.user, number, file, material=material)
     return Status(201, uploaded_json(attachment, material))
 

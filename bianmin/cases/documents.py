@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from bianmin.cases.clock import county_of
 from bianmin.cases.models import Case, Document
+from bianmin.cases.validators import mask_id_number
 from bianmin.core import clock
 from bianmin.regions.models import Level, Region
 
@@ -110,8 +111,14 @@ def tracking_url(number: str, query_code: str, request=None) -> str:
     return path
 
 
-def render_html(document: Document, request=None) -> str:
-    data = document.data
+# Snapshot keys holding an ID number: printed masked unless the caller asked for the recorded reveal.
+ID_NUMBER_KEYS = ("villager_id",)
+
+
+def render_html(document: Document, request=None, *, reveal: bool = False) -> str:
+    data = dict(document.data)
+    if not reveal:
+        data.update({k: mask_id_number(data[k]) for k in ID_NUMBER_KEYS if data.get(k)})
     url = tracking_url(data["number"], data["query_code"], request)
     qr = segno.make(url, error="m").png_data_uri(scale=4, border=2)
     return render_to_string(
@@ -119,8 +126,8 @@ def render_html(document: Document, request=None) -> str:
     )
 
 
-def render_pdf(document: Document, request=None) -> bytes:
+def render_pdf(document: Document, request=None, *, reveal: bool = False) -> bytes:
     from weasyprint import HTML
 
-    html = render_html(document, request)
+    html = render_html(document, request, reveal=reveal)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

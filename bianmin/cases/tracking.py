@@ -1,8 +1,9 @@
 """Public tracking by case number and query code: no account, no personal data, guessing throttled.
 
-A wrong code and an unknown number fail the same way (404), and each failure is counted, per address
-and per number, so a six-digit code cannot be walked. The page's read-only helpers live here too: the
-step bar, the working days left, and each timeline event in plain words a villager understands.
+A wrong code and an unknown number fail the same way (404), and each failure is counted per (address,
+number) with a ceiling per address, so a six-digit code cannot be walked and nobody locks out a number.
+The page's read-only helpers live here too: the step bar, the working days left, and each timeline
+event in plain words a villager understands.
 """
 
 import datetime as dt
@@ -15,21 +16,24 @@ from bianmin.cases.clock import current_calendar
 from bianmin.cases.models import Case, Channel, Event, State, SuspensionKind, TrackFailure
 from bianmin.core import clock
 from bianmin.core.errors import NotFound, TooMany
+from bianmin.core.throttle import wait_seconds, wait_text
 
-ADDRESS_LIMIT = 10  # failures from one address …
-NUMBER_LIMIT = 20  # … or against one case number …
+ADDRESS_LIMIT = 10  # failures from one address against one case number …
+ADDRESS_CEILING = 30  # … or from one address against any numbers …
 WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
+# Never per number alone: guesses from elsewhere must not lock a case number for its own applicant.
 # Internal steps (reading personal data, scans, an approver asking the director for more time) stay off.
 INTERNAL_ACTIONS = frozenset({"reveal", "upload", "request_extension", "decline_extension"})
 
 
 def find_tracked(number: str, code: str | None, address: str) -> Case:
-    since = clock.now() - WINDOW
-    recent = TrackFailure.objects.filter(at__gte=since)
-    if (address and recent.filter(address=address).count() >= ADDRESS_LIMIT) or recent.filter(
-        number=number[:40]
-    ).count() >= NUMBER_LIMIT:
-        raise TooMany("查询过于频繁，请稍后再试")
+    recent = TrackFailure.objects.filter(at__gte=clock.now() - WINDOW)
+    wait = max(
+        wait_seconds(recent.filter(address=address[:64], number=number[:40]), ADDRESS_LIMIT, WINDOW),
+        wait_seconds(recent.filter(address=address[:64]), ADDRESS_CEILING, WINDOW),
+    )
+    if wait:
+        raise TooMany(f"查询过于频繁，{wait_text(wait)}")
     case = Case.objects.select_related("item", "center").filter(number=number).first()
     # Compare in constant time, and the same answer for an unknown number and a wrong code.
     if case is None or not code or not hmac.compare_digest(case.query_code.encode(), str(code).encode()):

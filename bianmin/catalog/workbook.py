@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from bianmin.catalog import services
 from bianmin.catalog.models import FieldType, Item, ItemStatus, ItemType
 from bianmin.core.errors import ApiError, Invalid
+from bianmin.core.excel import safe_cell, unescape_cell
 from bianmin.regions.models import Department, Level, Region
 
 ITEMS_SHEET, MATERIALS_SHEET, FIELDS_SHEET = "事项", "申请材料", "表单字段"
@@ -131,16 +132,30 @@ def export_catalog(items=None) -> bytes:
             else:
                 value = getattr(item, attr)
                 row.append("" if value is None else _cell(value))
-        sheet.append(row)
+        sheet.append([safe_cell(v) for v in row])
         for m in sorted(item.materials.all(), key=lambda m: (m.position, m.pk)):
             materials.append(
-                [item.code, item.version, m.position, m.name, m.issuer, m.originals, m.copies]
-                + [_cell(m.required), _cell(m.deferrable), m.standard]
+                [
+                    safe_cell(v)
+                    for v in [item.code, item.version, m.position, m.name, m.issuer, m.originals, m.copies]
+                    + [_cell(m.required), _cell(m.deferrable), m.standard]
+                ]
             )
         for f in sorted(item.fields.all(), key=lambda f: (f.position, f.pk)):
             questions.append(
-                [item.code, item.version, f.position, f.code, f.label, f.datatype, _cell(f.required)]
-                + [LIST_SEP.join(f.choices), f.help_text]
+                [
+                    safe_cell(v)
+                    for v in [
+                        item.code,
+                        item.version,
+                        f.position,
+                        f.code,
+                        f.label,
+                        f.datatype,
+                        _cell(f.required),
+                    ]
+                    + [LIST_SEP.join(f.choices), f.help_text]
+                ]
             )
     for ws in book.worksheets:
         ws.freeze_panes = "A2"
@@ -296,7 +311,13 @@ def _read_sheet(book, name, columns, report):
         if values is None or all(v is None or _text(v) == "" for v in values):
             continue
         out.append(
-            (number, {c: values[index[c]] if index[c] < len(values) else None for c, _a, _k in columns})
+            (
+                number,
+                {
+                    c: unescape_cell(values[index[c]]) if index[c] < len(values) else None
+                    for c, _a, _k in columns
+                },
+            )
         )
     return out
 

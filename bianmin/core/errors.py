@@ -1,6 +1,8 @@
 """The API's error shape (API.md): {"error": {"code", "message", "fields"}} for every failure."""
 
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -122,6 +124,9 @@ STATUS_CODES = {
 }
 
 
+MALFORMED_MULTIPART = "请求体不是有效的 multipart/form-data（缺少或错误的 boundary）"
+
+
 def install(api: NinjaAPI) -> None:
     """Route every failure through the contract's error shape; nothing a caller sends reaches a 500."""
 
@@ -153,6 +158,15 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc):
         return api.create_response(request, error_body("not_found", "未找到"), status=404)
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc):
+        return api.create_response(request, error_body("bad_request", MALFORMED_MULTIPART), status=400)
+
+    @api.exception_handler(RawPostDataException)
+    def _form_to_json_endpoint(request: HttpRequest, exc):
+        # A form (multipart) body was already parsed, by the session's CSRF check, for an endpoint that reads JSON.
+        return api.create_response(request, error_body("bad_request", "请求体应为 JSON"), status=400)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError):

@@ -1,10 +1,17 @@
-"""Input shapes several endpoints and actions share, and the text type that guards the boundary."""
+"""Input types shared by the API's schemas, the actions' schemas and form parameters."""
 
 import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, Field, model_validator
+
+# The largest value a 64-bit database integer (PostgreSQL bigint, SQLite INTEGER) holds.
+MAX_DB_INT = 2**63 - 1
+
+# A row id sent by a caller: positive and storable, so a huge number is a 422, not an OverflowError.
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 
 # Control characters other than tab and line breaks, and lone UTF-16 surrogates (which cannot be encoded,
 # so a page showing them would fail forever): refused where the text enters, never stored.
@@ -20,7 +27,20 @@ def _printable(value: str) -> str:
 Text = Annotated[str, AfterValidator(_printable)]
 
 
-class MaterialIn(Schema):
-    material: int = Field(..., ge=1, le=2**31 - 1)
+class ObjectIn(Schema):
+    """A nested JSON object in a request body. ninja's Schema reads any value through attribute access, so
+    `"proxy": "x"` would pass as an object of defaults; this one insists on a JSON object (422 otherwise)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        # Replaces ninja's root validator (same name), which would wrap any value for attribute access.
+        if not isinstance(values, dict | cls):
+            raise ValueError("应为 JSON 对象")
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+class MaterialIn(ObjectIn):
+    material: DbId
     originals: int = Field(0, ge=0, le=99)
     copies: int = Field(0, ge=0, le=99)

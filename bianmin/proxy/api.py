@@ -14,6 +14,7 @@ from bianmin.cases.api import iso, uploaded_json
 from bianmin.cases.custody import custody_of, holders
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
+from bianmin.core.schemas import DbId
 from bianmin.proxy import services
 from bianmin.proxy.documents import render_sheet_pdf
 from bianmin.proxy.register import build_register, workbook
@@ -94,7 +95,7 @@ class MandateIn(Schema):
     entrusted: str = Field("", max_length=2000)
     method: Literal["signature", "sms"] = "signature"
     signature: str = Field("", max_length=500_000, description="PNG 签名（data URL 或 base64）")
-    phone: str = Field("", max_length=20, description="sms：接收验证码的手机号，默认申请人电话")
+    phone: str = Field("", max_length=20, description="sms：只能是申请人登记的手机号（可省略）")
 
 
 class MandateCodeIn(Schema):
@@ -354,7 +355,7 @@ def confirm_mandate(request, number: str, payload: MandateCodeIn):
     auth=staff_auth,
     summary="上传材料照片（仅 JPEG/PNG，≤5 MB，页面先压缩）",
 )
-def upload_photo(request, number: str, file: File[UploadedFile], material: Form[int | None] = None):
+def upload_photo(request, number: str, file: File[UploadedFile], material: Form[DbId | None] = None):
     attachment = services.attach_photo(request.user, number, file, material=material)
     return Status(201, uploaded_json(attachment, material))
 

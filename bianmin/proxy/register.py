@@ -15,6 +15,7 @@ from django.db.models import Min, OuterRef, QuerySet, Subquery
 from bianmin.cases.clock import current_calendar
 from bianmin.cases.models import Case
 from bianmin.core import clock
+from bianmin.core.excel import safe_cell
 from bianmin.proxy.models import Direction, HandoverCase
 from bianmin.proxy.selectors import proxy_cases_visible_to
 from bianmin.regions.models import Region, prefix_of
@@ -144,11 +145,9 @@ def _cell_time(value) -> str:
     return f"{value.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}" if value else ""
 
 
-def _cell_text(value: str) -> str:
-    # A name stored before intake refused control characters must not make the whole ledger fail.
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value or "")
+def _cells(values: list) -> list:
+    # Names and items are typed by people: never a live formula, never a character that fails the ledger.
+    return [safe_cell(v) for v in values]
 
 
 def workbook(report: Register, title: str) -> bytes:
@@ -170,14 +169,14 @@ def workbook(report: Register, title: str) -> bytes:
     sheet.append(HEADERS)
     for row in report.rows:
         sheet.append(
-            [
-                row["index"], row["number"], row["village"], row["agent"], _cell_text(row["applicant"]),
+            _cells([
+                row["index"], row["number"], row["village"], row["agent"], row["applicant"] or "",
                 row["item"],
                 "是" if row["home_visit"] else "", _cell_time(row["received_at"]),
                 _cell_time(row["handed_over_at"]), _cell_time(row["accepted_at"]),
                 _cell_time(row["completed_at"]), _cell_time(row["delivered_at"]), row["state_label"],
                 row["days"] if row["days"] is not None else "",
-            ]
+            ])
         )  # fmt: skip
     t = report.totals
     sheet.append(
@@ -211,7 +210,16 @@ def workbook(report: Register, title: str) -> bytes:
     )
     for v in report.villages:
         villages.append(
-            [v["name"], v["count"], v["delivered"], v["avg_intake_days"], v["avg_return_days"], v["avg_days"]]
+            _cells(
+                [
+                    v["name"],
+                    v["count"],
+                    v["delivered"],
+                    v["avg_intake_days"],
+                    v["avg_return_days"],
+                    v["avg_days"],
+                ]
+            )
         )
     out = io.BytesIO()
     book.save(out)

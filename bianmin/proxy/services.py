@@ -426,6 +426,9 @@ def record_mandate(
             errors.update(exc.fields)
     elif method == MandateMethod.SMS and (why := phone_error(phone)):
         errors["phone"] = why
+    elif method == MandateMethod.SMS and phone != case.applicant_phone:
+        # The code proves the applicant's consent only when it reaches the phone recorded for them.
+        errors["phone"] = "验证码只发送至申请人登记的手机号"
     if errors:
         raise Invalid("委托信息有误", fields=errors)
     mandate = existing or Mandate(case=case, agent=user, created_at=clock.now())

@@ -6,11 +6,13 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
 from bianmin.accounts.models import Role
@@ -288,6 +290,7 @@ def _visible_handover(request, handover_id):
 
 
 @login_required
+@csp_override(settings.SECURE_CSP_PRINTABLE)
 def handover_sheet(request, handover_id: int):
     return HttpResponse(render_sheet(_visible_handover(request, handover_id), request))
 

@@ -77,7 +77,10 @@ def test_every_staff_role_outside_the_table_is_refused_with_403(api, now):
 def test_the_online_applicant_outside_the_table_is_refused_with_403(api, now):
     User.objects.create_user(username="citizen9", password="Demo@2026", name="张秀兰")
     citizen = ApiClient(token_for("citizen9"))
-    body = intake(make_item("promised"), center="61032410600001", channel="online")
+    item = make_item("promised")
+    item.online = True  # only items open to online application take one (security probe, defect 8)
+    item.save(update_fields=["online"])
+    body = intake(item, center="61032410600001", channel="online")
     case = Case.objects.get(number=citizen.post("cases", body).json()["number"])
     assert _refused_outside_the_table({APPLICANT: citizen}, case, {APPLICANT}) > 15
 

@@ -11,6 +11,8 @@ def test_citizen_applies_online_and_withdraws_their_own_case(api, now):
     User.objects.create_user(username="citizen1", password="Demo@2026", name="张秀兰")
     citizen = ApiClient(token_for("citizen1"))
     item = make_item("promised")
+    item.online = True  # only items offered online are taken online
+    item.save(update_fields=["online"])
     assert citizen.post("cases", intake(item, center="61032410600001")).status_code == 422  # channel window
     created = citizen.post("cases", intake(item, center="61032410600001", channel="online"))
     assert created.status_code == 201, created.content

@@ -48,11 +48,9 @@ def _decide(act: Acting, decision: str, reason: str, department: str | None) -> 
     tasks = sorted(case.tasks.all(), key=lambda t: t.department.code)
     if department:
         tasks = [t for t in tasks if t.department.code == department]
-        if (
-            act.role == APPROVER
-            and tasks
-            and not any(t.department_id in act.scope.department_ids for t in tasks)
-        ):
+        if not tasks:
+            raise Invalid("该办件没有此部门的会签任务", fields={"department": "不是该办件的会签部门"})
+        if act.role == APPROVER and not any(t.department_id in act.scope.department_ids for t in tasks):
             # Another department's part: known to the caller (they see the case), but not theirs to decide.
             raise Forbidden("只能会签本部门的任务")
     if act.role == APPROVER:

@@ -34,8 +34,12 @@ from bianmin.cases.validators import check_applicant
 from bianmin.catalog.models import FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
-from bianmin.regions.models import Center
+from bianmin.regions.models import Center, CenterLevel
 from bianmin.regions.selectors import township_of
+
+ONLINE_LEVELS = (CenterLevel.TOWNSHIP, CenterLevel.COUNTY)
+# The channel follows from who files: window staff these, an agent proxy, a citizen account online.
+STAFF_CHANNELS = (Channel.WINDOW, Channel.PHONE, Channel.MOBILE)
 
 
 def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
@@ -52,8 +56,14 @@ def _intake_center(user, scope: Scope, center_code: str | None, channel: str):
             if len(scope.center_ids) != 1:
                 raise Invalid("请指定受理中心", fields={"center": "请指定受理中心"})
             center = Center.objects.select_related("region").get(pk=next(iter(scope.center_ids)))
+        if channel not in STAFF_CHANNELS:
+            raise Invalid(
+                "窗口收件的渠道有误", fields={"channel": "窗口人员只能选择 window、phone 或 mobile"}
+            )
         return center, None
     if "agent" in scope.roles:
+        if channel != Channel.PROXY:
+            raise Invalid("代办员收件的渠道应为 proxy", fields={"channel": "代办员只能以 proxy 渠道收件"})
         # The same village → township answer the handovers use, so a case goes where its papers will go.
         village = agent_village(user)
         home = township_of(village) if village else None
@@ -227,6 +237,11 @@ def receive_case(
         raise Invalid("本中心不受理该事项", fields={"item": "该事项不在本中心的受理范围内"})
     if channel == Channel.PROXY and not found.proxy:
         raise Invalid("该事项不提供全程代办", fields={"item": "该事项不能由代办员代办"})
+    if channel == Channel.ONLINE and not found.online:
+        raise Invalid("该事项不能网上办理", fields={"item": "该事项未开通网上办理"})
+    if channel == Channel.ONLINE and (home.level not in ONLINE_LEVELS or home.region_id != found.region_id):
+        # A village station has no clerk who can accept; only the implementing center can.
+        raise Invalid("网上申请应提交至实施该事项的中心", fields={"center": "该中心不受理此事项的网上申请"})
     errors: dict[str, str] = {}
     applicant_fields = _check_applicant(applicant or {}, errors)
     clean_answers = _check_answers(found, answers, errors)
