@@ -111,3 +111,8 @@ def test_bulk_created_events_are_chained_in_list_order(demo_with_cases):
 def test_events_stay_append_only():
     with pytest.raises(TypeError):
         Event.objects.all().update(note="x")
+
+
+def test_verifying_an_unknown_case_says_so(demo):
+    with pytest.raises(CommandError, match="没有编号为 XX-1 的办件"):
+        call_command("verify_audit", case="XX-1", verbosity=0)

@@ -16,7 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        report = verify(case_number=options.get("case"), county=options.get("county"))
+        try:
+            report = verify(case_number=options.get("case"), county=options.get("county"))
+        except LookupError as error:
+            raise CommandError(str(error)) from error
         seconds = time.monotonic() - started
         summary = (
             f"{report.cases} 个办件，{report.events} 条事件，{report.anchors} 个日锚（{seconds:.2f} 秒）"
