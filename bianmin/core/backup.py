@@ -73,7 +73,8 @@ def _dump_database(folder: Path) -> str:
     kind = engine()
     if kind == "sqlite":
         target = folder / "database.sqlite3"
-        source = sqlite3.connect(f"file:{settings.DATABASES['default']['NAME']}?mode=ro", uri=True)
+        source_path = Path(settings.DATABASES["default"]["NAME"]).resolve()
+        source = sqlite3.connect(f"{source_path.as_uri()}?mode=ro", uri=True)
         copy = sqlite3.connect(target)
         try:
             # One step: a consistent snapshot (WAL readers do not block the writers meanwhile).
