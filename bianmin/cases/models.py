@@ -5,7 +5,7 @@ changes an existing case. Nothing on a case is deleted: the timeline (Event) is 
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from bianmin.cases.chain import GENESIS, event_digest
 from bianmin.catalog.models import CaseClass, Item, Material
@@ -316,9 +316,21 @@ class Event(models.Model):
 
 
 def chain_head(case_id: int) -> str:
-    """The hash of the case's last event, or GENESIS for a case without events."""
-    head = Event.objects.filter(case_id=case_id).order_by("-id").values_list("hash", flat=True).first()
-    return head or GENESIS
+    """The hash of the case's last event, or GENESIS for a case without events.
+
+    One query: the case row, locked inside a transaction where the database can (so two hand-offs on one
+    case cannot both chain after the same head), with its last event's hash by the (case, id) index.
+    Plain SQL: it runs on every event, and the ORM's subquery costs ~1.5 ms to build against ~25 µs.
+    """
+    lock = connection.in_atomic_block and connection.features.has_select_for_update
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT e.hash FROM {_EVENTS} e WHERE e.case_id = c.id ORDER BY e.id DESC LIMIT 1) "
+            f"FROM {_CASES} c WHERE c.id = %s{' FOR UPDATE' if lock else ''}",
+            [case_id],
+        )
+        row = cursor.fetchone()
+    return (row and row[0]) or GENESIS
 
 
 def chain_events(events) -> list:
@@ -335,6 +347,10 @@ def chain_events(events) -> list:
         event.prev_hash = prev
         event.hash = heads[event.case_id] = event.digest(prev)
     return events
+
+
+_EVENTS = connection.ops.quote_name(Event._meta.db_table)
+_CASES = connection.ops.quote_name(Case._meta.db_table)
 
 
 class AuditAnchor(models.Model):
