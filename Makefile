@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; break; fi; done)
 
-.PHONY: install run test lint format bench clean-db
+.PHONY: install system-deps run test lint format bench clean-db
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (tried python3.13, python3.12, pyenv)"; exit 1; }
@@ -15,7 +15,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
-install: $(VENV)/.installed
+# Debian packages first (fonts, WeasyPrint's libraries, Chromium, pg_dump, pdftoppm): installed when
+# missing and we are root or have passwordless sudo, else it stops with the apt-get command to run.
+system-deps:
+	@bash scripts/system-deps.sh
+
+install: system-deps $(VENV)/.installed
 
 run: install
 	@mkdir -p var

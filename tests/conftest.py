@@ -1,4 +1,13 @@
-"""Shared test helpers: the demo county, API clients per persona, and a pinned clock."""
+"""Shared test helpers: the demo county, API clients per persona, a pinned clock, and the system check."""
+
+import functools
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -7,6 +16,72 @@ from django.test import Client
 from bianmin.core import clock
 
 PASSWORD = "Demo@2026"
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+# --- What the machine must have beside Python (scripts/system-deps.sh installs it) -------------------------
+# Checked once per session; a test that needs a missing part fails with one line saying what to install,
+# instead of a traceback from deep inside WeasyPrint, pdftoppm or Playwright.
+
+
+@functools.cache
+def missing_system_parts() -> dict[str, str]:
+    """{part: one-line reason} for each missing part: pdf (WeasyPrint's libraries, a CJK font), pdftoppm,
+    chromium."""
+    missing = {}
+    try:
+        import weasyprint  # noqa: F401  (loads pango and harfbuzz through ctypes)
+    except OSError as error:
+        missing["pdf"] = (
+            "install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 "
+            f"(make install does it): {str(error).splitlines()[0]}"
+        )
+    if "pdf" not in missing and not _has_cjk_font():
+        missing["pdf"] = "install fonts-noto-cjk (make install does it)"
+    if shutil.which("pdftoppm") is None:
+        missing["pdftoppm"] = "install poppler-utils (make install does it)"
+    chromium = os.environ.get("BIANMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        missing["chromium"] = f"Chromium not found at {chromium}: install chromium (make install does it)"
+    return missing
+
+
+def _has_cjk_font() -> bool:
+    if shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+        return bool(listed.stdout.strip())
+    return bool(glob.glob("/usr/share/fonts/**/*CJK*", recursive=True))
+
+
+@functools.cache
+def _uses(path: str, word: str) -> bool:
+    return word in Path(path).read_text(encoding="utf-8", errors="replace")
+
+
+def pytest_runtest_setup(item):
+    missing = missing_system_parts()
+    if "chromium" in missing and item.get_closest_marker("browser"):
+        if IN_CI:
+            pytest.fail(missing["chromium"], pytrace=False)
+        pytest.skip(missing["chromium"])
+    if "pdftoppm" in missing and _uses(str(item.path), "pdftoppm"):
+        pytest.fail(missing["pdftoppm"], pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _pdf_needs_its_system_parts(monkeypatch):
+    """Without WeasyPrint's libraries or a CJK font, rendering a PDF fails the test with the one-line reason
+    (a PDF without Chinese glyphs would otherwise pass as boxes)."""
+    reason = missing_system_parts().get("pdf")
+    if reason is None:
+        return
+
+    def refuse(*args, **kwargs):
+        pytest.fail(reason, pytrace=False)
+
+    stub = types.ModuleType("weasyprint")
+    stub.HTML = refuse
+    monkeypatch.setitem(sys.modules, "weasyprint", stub)
 
 
 @pytest.fixture(scope="session")

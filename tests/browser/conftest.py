@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+# Whether it exists is checked once for the session in tests/conftest.py (fail in CI, skip elsewhere).
 CHROMIUM = os.environ.get("BIANMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -15,18 +16,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def pytest_collection_modifyitems(config, items):
-    """Every test here is a browser test; without Chromium skip them locally, fail them in CI."""
-    if os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("CI"):
-        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; .ci/run installs it")
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(skip)
 
 
 @pytest.fixture
