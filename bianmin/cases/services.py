@@ -335,6 +335,9 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         received_at=now,
         pending_since=now.date(),
         answers=answers,
+        county=center.region_id[:6] + "000000",
+        lead_department_id=item.lead_department_id,
+        holder_kind="village" if channel == Channel.PROXY and village else "township",
         **applicant,
     )
     CaseMaterial.objects.bulk_create(
@@ -709,6 +712,7 @@ def extend_case(user, ref, *, version=None, days: int | None, reason: str) -> Ca
     previous = case.deadline
     case.deadline, case.deadline_confirmed = moved.date, case.deadline_confirmed and moved.confirmed
     case.extension_days, case.extension_reason = days, _text(reason)[:500]
+    case.pending_extension = False
     _finish(
         act,
         note=case.extension_reason,
@@ -756,6 +760,7 @@ def request_extension(user, ref, *, version=None, days: int | None, reason: str)
     if not case.extension_days and pending_extension_request(case):
         raise Conflict("已提交延期申请，等待中心负责人审批", code="extension_requested")
     _check_extension(case, days, reason, missing_reason="请写明申请延期的理由", summary="延期申请有误")
+    case.pending_extension = True
     return _finish(act, note=_text(reason)[:500], data={"days": days})
 
 
@@ -768,6 +773,7 @@ def decline_extension(user, ref, *, version=None, reason: str) -> Case:
         raise Conflict("没有待审批的延期申请", code="no_extension_request")
     if not _text(reason):
         raise Invalid("请写明驳回理由", fields={"reason": "请写明驳回理由"})
+    act.case.pending_extension = False
     return _finish(
         act, note=_text(reason)[:500], data={"request": request.pk, "days": request.data.get("days")}
     )
@@ -818,6 +824,7 @@ def escalate_case(user, ref, *, version=None, opinion: str) -> Case:
     if not _text(opinion):
         raise Invalid("上报须写明初审意见", fields={"opinion": "请写明初审意见"})
     case.opinion, case.escalated_to = _text(opinion), case.item.escalate_to
+    case.holder_kind = "county"
     return _finish(act, note=case.opinion, data={"to": case.item.escalate_to.code})
 
 
@@ -849,6 +856,9 @@ def complete_case(
     if outcome == Outcome.DENIED:
         case.case_class = CaseClass.RETURNED
     on_time = case.deadline is not None and act.today <= case.deadline
+    case.completed_on_time = on_time
+    if case.holder_kind == "county":
+        case.holder_kind = "township"  # the county's decision comes back down with the papers
     _finish(act, note=_text(reason) or _text(result), data={"outcome": outcome, "on_time": on_time})
     issue_document(case, "completion_notice", outcome=case.get_outcome_display(), result=case.result)
     if outcome == Outcome.DENIED:
@@ -951,9 +961,9 @@ def _worth_offering(scope: Scope, user, case: Case, action: str) -> bool:
     if action == "complete" and case.case_class == CaseClass.JOINT:
         return all(t.state != TaskState.PENDING for t in case.tasks.all())
     if action == "request_extension":
-        return pending_extension_request(case) is None
+        return not case.pending_extension
     if action == "decline_extension":
-        return pending_extension_request(case) is not None
+        return case.pending_extension
     return True
 
 
