@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case as DbCase
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet, Value, When
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases.models import FINISHED_STATES, Case, Event, State, Task, TaskState
 from bianmin.cases.selectors import cases_visible_to, warning_q, with_details
-from bianmin.cases.services import EXTENSION_STEPS
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
 
@@ -48,7 +47,7 @@ def _mine(ctx: Context) -> Q:
     """Cases my departments are responsible for: as lead, as joint signer, or as the county that decides."""
     depts = ctx.scope.department_ids
     return (
-        Q(item__lead_department_id__in=depts)
+        Q(lead_department_id__in=depts)
         | Q(escalated_to_id__in=depts)
         | Q(pk__in=Task.objects.filter(department_id__in=depts).values("case_id"))
     )
@@ -60,18 +59,14 @@ def _received_today(ctx: Context) -> Q:
 
 
 def _extension_requests(ctx: Context) -> Q:
-    """Cases whose latest extension step is an approver's request (not yet declined, not yet extended)."""
-    last_step = (
-        Event.objects.filter(case=OuterRef("pk"), action__in=EXTENSION_STEPS)
-        .order_by("-at", "-id")
-        .values("action")[:1]
+    """Cases whose latest extension step is an approver's request (not yet declined, not yet extended).
+
+    The actions keep `pending_extension` (set by request_extension, cleared by decline and extend)."""
+    return (
+        _center(ctx)
+        & Q(pending_extension=True, extension_days=0)
+        & Q(state__in=[State.ACCEPTED, State.ESCALATED])
     )
-    asked = (
-        Case.objects.annotate(last_step=Subquery(last_step))
-        .filter(last_step="request_extension")
-        .values("pk")
-    )
-    return _center(ctx) & Q(pk__in=asked, extension_days=0) & Q(state__in=[State.ACCEPTED, State.ESCALATED])
 
 
 def _escalated_to_me(ctx: Context) -> Q:
@@ -92,7 +87,7 @@ QUEUES: list[Queue] = [
           all_states=True),
     # 审批人员
     Queue("department", "本部门待办", "已受理、由本部门牵头审批的办件", Role.APPROVER,
-          lambda c: Q(state=State.ACCEPTED, item__lead_department_id__in=c.scope.department_ids)),
+          lambda c: Q(state=State.ACCEPTED, lead_department_id__in=c.scope.department_ids)),
     Queue("joint-tasks", "待我会签", "联办件中等待本部门会签的任务", Role.APPROVER,
           lambda c: Q(state=State.ACCEPTED) & Q(pk__in=Task.objects.filter(
               department_id__in=c.scope.department_ids, state=TaskState.PENDING).values("case_id"))),

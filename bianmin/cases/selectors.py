@@ -13,6 +13,7 @@ from bianmin.accounts.scope import scope_of
 from bianmin.cases.clock import yellow_threshold
 from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
 from bianmin.catalog.models import Item
+from bianmin.regions.models import Center
 
 
 def visibility_q(user) -> Q:
@@ -30,7 +31,7 @@ def visibility_q(user) -> Q:
         depts = scope.department_ids
         joint_items = Item.joint_departments.through.objects.filter(department_id__in=depts).values("item_id")
         parts += [
-            Q(item__lead_department_id__in=depts),
+            Q(lead_department_id__in=depts),
             Q(item_id__in=joint_items),
             Q(pk__in=Task.objects.filter(department_id__in=depts).values("case_id")),
             # County approvers: cases township approvers sent up to their department.
@@ -40,8 +41,23 @@ def visibility_q(user) -> Q:
         parts.append(Q(submitted_by_id=user.pk))
     for prefix in scope.region_prefixes:
         # Supervisors see a subtree by the center's region; an agent's village matches `village`.
-        parts += [Q(center__region__code__startswith=prefix), Q(village__code__startswith=prefix)]
+        parts += [subtree_q(prefix), Q(village__code__startswith=prefix)]
     return reduce(or_, parts)
+
+
+def subtree_q(prefix: str) -> Q:
+    """Cases handled by a center in the region subtree `prefix`, on the case's own indexed columns.
+
+    A county (or wider) prefix is a plain comparison on `county`; a township or village prefix names the
+    few centers there (a subquery on the small center table), so no LIKE join over the cases is needed.
+    """
+    if len(prefix) == 6:
+        return Q(county=prefix + "000000")
+    if len(prefix) < 6:
+        # Codes are digits: the subtree is a range of county codes an index can walk.
+        return Q(county__gte=prefix.ljust(12, "0"), county__lte=prefix.ljust(12, "9"))
+    centers = Center.objects.filter(region__code__startswith=prefix).values("pk")
+    return Q(county=prefix[:6] + "000000", center_id__in=centers)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
