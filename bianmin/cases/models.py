@@ -31,6 +31,12 @@ FINISHED_STATES = frozenset({State.REFUSED, State.COMPLETED, State.DELIVERED, St
 OPEN = ~models.Q(state__in=["refused", "completed", "delivered", "withdrawn"])
 
 
+def finished_last() -> models.Case:
+    """The queues' first sort key (open 0, finished 1), written once so an index can carry the same words."""
+    finished = models.When(state__in=sorted(FINISHED_STATES), then=models.Value(1))
+    return models.Case(finished, default=models.Value(0), output_field=models.IntegerField())
+
+
 class HolderKind(models.TextChoices):
     """Where a case and its papers are now (the proxy app's Location, kept on the case row)."""
 
@@ -159,6 +165,14 @@ class Case(models.Model):
             # The open cases are a small share of a million: the red/yellow lists read only these.
             models.Index(fields=["center", "deadline"], name="case_open_center_deadline", condition=OPEN),
             models.Index(fields=["county", "deadline"], name="case_open_county_deadline", condition=OPEN),
+            # The queues' order (open first, soonest deadline, no deadline last) for one center or county,
+            # so a page of a 100k-case queue is read off the index instead of sorting every row.
+            models.Index(
+                models.F("center"), finished_last(), "deadline", "received_at", "id", name="case_center_queue"
+            ),
+            models.Index(
+                models.F("county"), finished_last(), "deadline", "received_at", "id", name="case_county_queue"
+            ),
             models.Index(
                 fields=["center", "deadline"],
                 name="case_pending_extension",

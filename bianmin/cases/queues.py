@@ -8,12 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case as DbCase
-from django.db.models import F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
-from bianmin.cases.models import FINISHED_STATES, Case, Event, State, Task, TaskState
+from bianmin.cases.models import Case, Event, State, Task, TaskState, finished_last
 from bianmin.cases.selectors import cases_visible_to, warning_q, with_details
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
@@ -133,10 +132,7 @@ def queue_cases(user, queue: Queue, ctx: Context | None = None) -> QuerySet[Case
     ctx = ctx or context(user)
     cases = cases_visible_to(user).filter(queue.filter(ctx))
     # Open cases first (finished ones have no clock to watch), then the soonest deadline.
-    finished = When(state__in=FINISHED_STATES, then=Value(1))
-    return cases.order_by(
-        DbCase(finished, default=Value(0)), F("deadline").asc(nulls_last=True), "received_at", "id"
-    )
+    return cases.order_by(finished_last(), F("deadline").asc(nulls_last=True), "received_at", "id")
 
 
 def with_row_details(cases: QuerySet[Case]) -> QuerySet[Case]:
