@@ -7,13 +7,15 @@ tests all read the same definitions. Every queue sorts by deadline and runs a co
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases.models import Case, Event, State, Task, TaskState, finished_last
-from bianmin.cases.selectors import cases_visible_to, warning_q, with_details
+from bianmin.cases.selectors import cases_visible_to, subtree_q, warning_q, with_details
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
 
@@ -68,6 +70,12 @@ def _extension_requests(ctx: Context) -> Q:
     )
 
 
+def _subtree(ctx: Context) -> Q:
+    """The supervisor's subtree by the handling center, on `county` (an agent's village case is handled by
+    the village's own township, so it lies in the same subtree); a county-wide page reads an index."""
+    return reduce(or_, (subtree_q(prefix) for prefix in ctx.scope.region_prefixes), Q(pk__in=[]))
+
+
 def _escalated_to_me(ctx: Context) -> Q:
     depts = ctx.scope.department_ids
     waiting = Q(state=State.ESCALATED) | Q(state=State.SUSPENDED, resume_to=State.ESCALATED)
@@ -105,7 +113,7 @@ QUEUES: list[Queue] = [
           _extension_requests),
     # 效能监察（只读）
     Queue("subtree", "辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", Role.SUPERVISOR,
-          lambda c: Q(), all_states=True),
+          _subtree, all_states=True),
 ]  # fmt: skip
 BY_KEY = {queue.key: queue for queue in QUEUES}
 
