@@ -914,6 +914,8 @@ def withdraw_case(user, ref, *, version=None, reason: str = "") -> Case:
         open_suspension.ended_on = act.today
         open_suspension.save(update_fields=["ended_on"])
     case.resume_to = ""
+    if case.holder_kind == "county":
+        case.holder_kind = "township"  # withdrawn at the county stage: the file returns to the township
     _finish(act, note=_text(reason))
     _notify(case, "withdraw", f"您的办件{case.number}已撤回。")
     return case
