@@ -95,4 +95,7 @@ def move(case: Case, location: str, *, user=None, center=None, label: str) -> Cu
         },
     )
     case.custody = row
+    # The case row keeps the same answer for the queues; the caller may save the case again later.
+    case.holder_kind = location
+    Case.objects.filter(pk=case.pk).update(holder_kind=location)
     return row

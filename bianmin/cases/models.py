@@ -28,6 +28,25 @@ class State(models.TextChoices):
 FINISHED_STATES = frozenset({State.REFUSED, State.COMPLETED, State.DELIVERED, State.WITHDRAWN})
 
 
+# Open for the clock: what the warning lists and the workbench look at (mirrors FINISHED_STATES).
+OPEN = ~models.Q(state__in=["refused", "completed", "delivered", "withdrawn"])
+
+
+def finished_last() -> models.Case:
+    """The queues' first sort key (open 0, finished 1), written once so an index can carry the same words."""
+    finished = models.When(state__in=sorted(FINISHED_STATES), then=models.Value(1))
+    return models.Case(finished, default=models.Value(0), output_field=models.IntegerField())
+
+
+class Location(models.TextChoices):
+    """Where a case and its papers are now: on the case row (holder_kind) and in its Custody record."""
+
+    VILLAGE = "village", "在村"
+    IN_TRANSIT = "in_transit", "在途"
+    TOWNSHIP = "township", "在镇中心"
+    COUNTY = "county", "在县级部门"
+
+
 class Channel(models.TextChoices):
     WINDOW = "window", "窗口"
     ONLINE = "online", "网上"
@@ -116,12 +135,51 @@ class Case(models.Model):
     reason = models.TextField("不予受理/不予许可理由", blank=True)
     answers = models.JSONField("表单回答", default=dict, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
+    # Read columns the actions keep, so queues and lists filter on one indexed row, not joins or events.
+    county = models.CharField("所属县（区）", max_length=12, default="")
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name="牵头部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # led by the (lead_department, state, deadline) index
+    )
+    completed_on_time = models.BooleanField("按期办结", null=True, blank=True)
+    pending_extension = models.BooleanField("待审批延期申请", default=False)
+    holder_kind = models.CharField(
+        "材料所在", max_length=10, choices=Location.choices, default=Location.TOWNSHIP
+    )
 
     class Meta:
         verbose_name = "办件"
         verbose_name_plural = "办件"
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["center", "state"]), models.Index(fields=["center", "received_at"])]
+        indexes = [
+            models.Index(fields=["center", "received_at"]),
+            models.Index(fields=["center", "state", "deadline"], name="case_center_state_deadline"),
+            models.Index(fields=["county", "state", "deadline"], name="case_county_state_deadline"),
+            models.Index(fields=["lead_department", "state", "deadline"], name="case_lead_state_deadline"),
+            models.Index(fields=["escalated_to", "state", "deadline"], name="case_escal_state_deadline"),
+            models.Index(fields=["county", "received_at"], name="case_county_received"),
+            # The open cases are a small share of a million: the red/yellow lists read only these.
+            models.Index(fields=["center", "deadline"], name="case_open_center_deadline", condition=OPEN),
+            models.Index(fields=["county", "deadline"], name="case_open_county_deadline", condition=OPEN),
+            # The queues' order (open first, soonest deadline, no deadline last) for one center or county,
+            # so a page of a 100k-case queue is read off the index instead of sorting every row.
+            models.Index(
+                models.F("center"), finished_last(), "deadline", "received_at", "id", name="case_center_queue"
+            ),
+            models.Index(
+                models.F("county"), finished_last(), "deadline", "received_at", "id", name="case_county_queue"
+            ),
+            models.Index(
+                fields=["center", "deadline"],
+                name="case_pending_extension",
+                condition=models.Q(pending_extension=True),
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -193,13 +251,6 @@ class Attachment(models.Model):
         return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
             self.content_type, ""
         )
-
-
-class Location(models.TextChoices):
-    VILLAGE = "village", "在村"
-    IN_TRANSIT = "in_transit", "在途"
-    TOWNSHIP = "township", "在镇中心"
-    COUNTY = "county", "在县级部门"
 
 
 class Custody(models.Model):
@@ -323,8 +374,11 @@ class Event(models.Model):
         verbose_name = "办件时间线"
         verbose_name_plural = "办件时间线"
         ordering = ["at", "id"]
-        # The chain's head of a case is its last event by id: one index walk.
-        indexes = [models.Index(fields=["case", "id"], name="event_case_chain")]
+        indexes = [
+            # The chain's head of a case is its last event by id: one index walk.
+            models.Index(fields=["case", "id"], name="event_case_chain"),
+            models.Index(fields=["case", "action", "at"], name="event_case_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.case_id}·{self.action}·{self.at}"

@@ -7,15 +7,15 @@ tests all read the same definitions. Every queue sorts by deadline and runs a co
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import Case as DbCase
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
-from bianmin.cases.models import FINISHED_STATES, Case, Event, State, Task, TaskState
-from bianmin.cases.selectors import cases_visible_to, warning_q, with_details
-from bianmin.cases.services import EXTENSION_STEPS
+from bianmin.cases.models import Case, Event, State, Task, TaskState, finished_last
+from bianmin.cases.selectors import cases_visible_to, subtree_q, warning_q, with_details
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
 
@@ -48,7 +48,7 @@ def _mine(ctx: Context) -> Q:
     """Cases my departments are responsible for: as lead, as joint signer, or as the county that decides."""
     depts = ctx.scope.department_ids
     return (
-        Q(item__lead_department_id__in=depts)
+        Q(lead_department_id__in=depts)
         | Q(escalated_to_id__in=depts)
         | Q(pk__in=Task.objects.filter(department_id__in=depts).values("case_id"))
     )
@@ -60,18 +60,20 @@ def _received_today(ctx: Context) -> Q:
 
 
 def _extension_requests(ctx: Context) -> Q:
-    """Cases whose latest extension step is an approver's request (not yet declined, not yet extended)."""
-    last_step = (
-        Event.objects.filter(case=OuterRef("pk"), action__in=EXTENSION_STEPS)
-        .order_by("-at", "-id")
-        .values("action")[:1]
+    """Cases whose latest extension step is an approver's request (not yet declined, not yet extended).
+
+    The actions keep `pending_extension` (set by request_extension, cleared by decline and extend)."""
+    return (
+        _center(ctx)
+        & Q(pending_extension=True, extension_days=0)
+        & Q(state__in=[State.ACCEPTED, State.ESCALATED])
     )
-    asked = (
-        Case.objects.annotate(last_step=Subquery(last_step))
-        .filter(last_step="request_extension")
-        .values("pk")
-    )
-    return _center(ctx) & Q(pk__in=asked, extension_days=0) & Q(state__in=[State.ACCEPTED, State.ESCALATED])
+
+
+def _subtree(ctx: Context) -> Q:
+    """The supervisor's subtree by the handling center, on `county` (an agent's village case is handled by
+    the village's own township, so it lies in the same subtree); a county-wide page reads an index."""
+    return reduce(or_, (subtree_q(prefix) for prefix in ctx.scope.region_prefixes), Q(pk__in=[]))
 
 
 def _escalated_to_me(ctx: Context) -> Q:
@@ -92,7 +94,7 @@ QUEUES: list[Queue] = [
           all_states=True),
     # 审批人员
     Queue("department", "本部门待办", "已受理、由本部门牵头审批的办件", Role.APPROVER,
-          lambda c: Q(state=State.ACCEPTED, item__lead_department_id__in=c.scope.department_ids)),
+          lambda c: Q(state=State.ACCEPTED, lead_department_id__in=c.scope.department_ids)),
     Queue("joint-tasks", "待我会签", "联办件中等待本部门会签的任务", Role.APPROVER,
           lambda c: Q(state=State.ACCEPTED) & Q(pk__in=Task.objects.filter(
               department_id__in=c.scope.department_ids, state=TaskState.PENDING).values("case_id"))),
@@ -111,7 +113,7 @@ QUEUES: list[Queue] = [
           _extension_requests),
     # 效能监察（只读）
     Queue("subtree", "辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", Role.SUPERVISOR,
-          lambda c: Q(), all_states=True),
+          _subtree, all_states=True),
 ]  # fmt: skip
 BY_KEY = {queue.key: queue for queue in QUEUES}
 
@@ -138,10 +140,7 @@ def queue_cases(user, queue: Queue, ctx: Context | None = None) -> QuerySet[Case
     ctx = ctx or context(user)
     cases = cases_visible_to(user).filter(queue.filter(ctx))
     # Open cases first (finished ones have no clock to watch), then the soonest deadline.
-    finished = When(state__in=FINISHED_STATES, then=Value(1))
-    return cases.order_by(
-        DbCase(finished, default=Value(0)), F("deadline").asc(nulls_last=True), "received_at", "id"
-    )
+    return cases.order_by(finished_last(), F("deadline").asc(nulls_last=True), "received_at", "id")
 
 
 def with_row_details(cases: QuerySet[Case]) -> QuerySet[Case]:

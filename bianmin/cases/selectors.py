@@ -15,6 +15,7 @@ from bianmin.cases.clock import county_thresholds
 from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
 from bianmin.catalog.models import Item
 from bianmin.core import clock
+from bianmin.regions.models import Center
 
 
 def visibility_q(user) -> Q:
@@ -32,7 +33,7 @@ def visibility_q(user) -> Q:
         depts = scope.department_ids
         joint_items = Item.joint_departments.through.objects.filter(department_id__in=depts).values("item_id")
         parts += [
-            Q(item__lead_department_id__in=depts),
+            Q(lead_department_id__in=depts),
             Q(item_id__in=joint_items),
             Q(pk__in=Task.objects.filter(department_id__in=depts).values("case_id")),
             # County approvers: cases township approvers sent up to their department.
@@ -42,8 +43,23 @@ def visibility_q(user) -> Q:
         parts.append(Q(submitted_by_id=user.pk))
     for prefix in scope.region_prefixes:
         # Supervisors see a subtree by the center's region; an agent's village matches `village`.
-        parts += [Q(center__region__code__startswith=prefix), Q(village__code__startswith=prefix)]
+        parts += [subtree_q(prefix), Q(village__code__startswith=prefix)]
     return reduce(or_, parts)
+
+
+def subtree_q(prefix: str) -> Q:
+    """Cases handled by a center in the region subtree `prefix`, on the case's own indexed columns.
+
+    A county (or wider) prefix is a plain comparison on `county`; a township or village prefix names the
+    few centers there (a subquery on the small center table), so no LIKE join over the cases is needed.
+    """
+    if len(prefix) == 6:
+        return Q(county=prefix + "000000")
+    if len(prefix) < 6:
+        # Codes are digits: the subtree is a range of county codes an index can walk.
+        return Q(county__gte=prefix.ljust(12, "0"), county__lte=prefix.ljust(12, "9"))
+    centers = Center.objects.filter(region__code__startswith=prefix).values("pk")
+    return Q(county=prefix[:6] + "000000", center_id__in=centers)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -88,9 +104,8 @@ def warning_q(warning: str, today, calendar) -> Q:
             return Q(deadline__gte=today, deadline__lt=green_from)
         return Q(deadline__gte=green_from)
 
-    # TODO(county column): filter on Case.county (12-digit code) once the Case model has it.
     def in_county(code: str) -> Q:
-        return Q(center__region__code__startswith=code[:6])
+        return Q(county=code)
 
     q = band(default)
     for code in own:
@@ -131,7 +146,7 @@ def filter_cases(
         )
     if received_from:
         cases = cases.filter(received_at__gte=_start_of(received_from))
-    if received_to:
+    if received_to and received_to < dt.date.max:
         cases = cases.filter(received_at__lt=_start_of(received_to + dt.timedelta(days=1)))
     return cases
 

@@ -117,6 +117,7 @@ def extend(act: Acting, *, days: int | None, reason: str) -> None:
     previous = case.deadline
     case.deadline, case.deadline_confirmed = moved.date, case.deadline_confirmed and moved.confirmed
     case.extension_days, case.extension_reason = days, _text(reason)[:500]
+    case.pending_extension = False
     act.note = case.extension_reason
     act.data = {"days": days, "from": previous.isoformat(), "to": moved.date.isoformat()}
     act.document = {"days": days, "reason": case.extension_reason, "previous": previous.isoformat()}
@@ -126,7 +127,7 @@ def extend(act: Acting, *, days: int | None, reason: str) -> None:
     "request_extension",
     label="申请延期",
     schema=DaysIn,
-    offer=lambda act: _extensible(act) and pending_extension_request(act.case) is None,
+    offer=lambda act: _extensible(act) and not act.case.pending_extension,
     form="DaysForm",
 )
 def request_extension(act: Acting, *, days: int | None, reason: str) -> None:
@@ -135,6 +136,7 @@ def request_extension(act: Acting, *, days: int | None, reason: str) -> None:
     if not case.extension_days and pending_extension_request(case):
         raise Conflict("已提交延期申请，等待中心负责人审批", code="extension_requested")
     check_extension(case, days, reason, missing_reason="请写明申请延期的理由", summary="延期申请有误")
+    case.pending_extension = True
     act.note = _text(reason)[:500]
     act.data = {"days": days}
 
@@ -143,7 +145,7 @@ def request_extension(act: Acting, *, days: int | None, reason: str) -> None:
     "decline_extension",
     label="驳回延期申请",
     schema=DeclineIn,
-    offer=lambda act: _extensible(act) and pending_extension_request(act.case) is not None,
+    offer=lambda act: _extensible(act) and act.case.pending_extension,
 )
 def decline_extension(act: Acting, *, reason: str) -> None:
     """驳回延期申请: the director says no, with a reason the approver reads; the deadline stays."""
@@ -152,5 +154,6 @@ def decline_extension(act: Acting, *, reason: str) -> None:
         raise Conflict("没有待审批的延期申请", code="no_extension_request")
     if not _text(reason):
         raise Invalid("请写明驳回理由", fields={"reason": "请写明驳回理由"})
+    act.case.pending_extension = False
     act.note = _text(reason)[:500]
     act.data = {"request": request.pk, "days": request.data.get("days")}

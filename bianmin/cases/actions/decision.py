@@ -8,7 +8,7 @@ from bianmin.cases.actions.base import Acting
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.lifecycle import APPROVER
-from bianmin.cases.models import Outcome, State, TaskState
+from bianmin.cases.models import Location, Outcome, State, TaskState
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Conflict, Forbidden, Invalid
 from bianmin.core.schemas import Text
@@ -91,6 +91,7 @@ def escalate(act: Acting, *, opinion: str) -> None:
     if not _text(opinion):
         raise Invalid("上报须写明初审意见", fields={"opinion": "请写明初审意见"})
     case.opinion, case.escalated_to = _text(opinion), case.item.escalate_to
+    case.holder_kind = Location.COUNTY
     act.note = case.opinion
     act.data = {"to": case.item.escalate_to.code}
 
@@ -107,6 +108,7 @@ def send_back(act: Acting, *, reason: str) -> None:
     if not _text(reason):
         raise Invalid("退回须写明理由", fields={"reason": "请写明需要乡镇补充初审的内容"})
     act.note = _text(reason)
+    case.holder_kind = Location.TOWNSHIP  # the file goes back down for the fuller first review
     county = case.escalated_to
     act.data = {"from": county.code if county else None}
     act.document = {
@@ -158,6 +160,9 @@ def complete(act: Acting, *, outcome: str | None = None, reason: str = "", resul
     if outcome == Outcome.DENIED:
         case.case_class = CaseClass.RETURNED
     on_time = case.deadline is not None and act.today <= case.deadline
+    case.completed_on_time = on_time
+    if case.holder_kind == Location.COUNTY:
+        case.holder_kind = Location.TOWNSHIP  # the county's decision comes back down with the papers
     act.note = _text(reason) or _text(result)
     act.data = {"outcome": outcome, "on_time": on_time}
     act.document = {"outcome": case.get_outcome_display(), "result": case.result}

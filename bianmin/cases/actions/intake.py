@@ -26,6 +26,7 @@ from bianmin.cases.models import (
     CaseMaterial,
     Channel,
     IdempotencyKey,
+    Location,
     MaterialStatus,
     NumberPrefix,
     State,
@@ -170,7 +171,7 @@ def _check_materials(
     return handed
 
 
-def _number_prefix(center: Center) -> str:
+def number_prefix(center: Center) -> str:
     """FM for 法门镇: pinyin initials of the place name, made unique by a digit when two centers clash."""
     existing = NumberPrefix.objects.filter(center=center).first()
     if existing:
@@ -189,7 +190,7 @@ def _number_prefix(center: Center) -> str:
 
 def _next_number(center: Center, day: dt.date) -> str:
     """The next gapless number; the caller holds the center's row lock, so counters never race."""
-    prefix = _number_prefix(center)
+    prefix = number_prefix(center)
     counter, _ = CaseCounter.objects.get_or_create(center=center, day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -289,6 +290,10 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         received_at=now,
         pending_since=now.date(),
         answers=answers,
+        # Read columns the lists filter on (kept by the actions from here on).
+        county=center.region_id[:6] + "000000",
+        lead_department_id=item.lead_department_id,
+        holder_kind=Location.VILLAGE if channel == Channel.PROXY and village else Location.TOWNSHIP,
         **applicant,
     )
     CaseMaterial.objects.bulk_create(

@@ -10,7 +10,7 @@ from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.clock import overdue_receipt
-from bianmin.cases.models import MaterialStatus, Task
+from bianmin.cases.models import Location, MaterialStatus, Task
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Invalid
 from bianmin.core.schemas import MaterialIn, Text
@@ -201,4 +201,8 @@ def withdraw(act: Acting, *, reason: str = "") -> None:
             suspension.ended_on = act.today
             suspension.save(update_fields=["ended_on"])
     case.resume_to = ""
+    if case.holder_kind == Location.COUNTY:
+        case.holder_kind = (
+            Location.TOWNSHIP
+        )  # withdrawn at the county stage: the file returns to the township
     act.note = _text(reason)

@@ -8,6 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("proxy", "0001_initial"),
+        # Filling the case's read columns reads custody through the proxy app's model state.
+        ("cases", "0003_fill_read_columns"),
     ]
 
     operations = [

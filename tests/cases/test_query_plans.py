@@ -1,0 +1,83 @@
+"""The queues and lists every role opens many times a day read cases_case through an index, never a full scan.
+
+SQLite's EXPLAIN QUERY PLAN on a few thousand generated cases (after ANALYZE) stands in for the million-row
+county; docs/query-plans.md has the PostgreSQL plans at 1M.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from bianmin.accounts.models import User
+from bianmin.cases.clock import current_calendar
+from bianmin.cases.queues import BY_KEY, queue_cases
+from bianmin.cases.selectors import cases_visible_to, warning_q
+from bianmin.core import clock
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
+
+
+def plan(queryset) -> list[str]:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def full_scans(queryset) -> list[str]:
+    """Plan lines that read cases_case row by row without an index."""
+    return [
+        line
+        for line in plan(queryset)
+        if line.startswith("SCAN cases_case") and "USING" not in line and "INDEX" not in line
+    ]
+
+
+@pytest.fixture
+def county(demo, now):
+    call_command("generate_cases", count=2000, seed=3, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _user(name):
+    return User.objects.get(username=name)
+
+
+def _api_list(user, **filters):
+    return cases_visible_to(user).filter(**filters).order_by("-received_at", "-id")
+
+
+def _queries():
+    today, calendar = clock.today(), current_calendar()
+    since = dt.datetime.combine(today - dt.timedelta(days=30), dt.time.min, tzinfo=clock.SHANGHAI)
+    supervisor = _user("fufeng_supervisor")
+    return {
+        "clerk to-decide": queue_cases(_user("famen_clerk"), BY_KEY["to-decide"]),
+        "approver department": queue_cases(_user("famen_minzheng"), BY_KEY["department"]),
+        "director extension requests": queue_cases(_user("famen_director"), BY_KEY["extension-requests"]),
+        "supervisor red over the county": _api_list(supervisor).filter(warning_q("red", today, calendar)),
+        "clerk list, accepted, last 30 days": _api_list(
+            _user("famen_clerk"), state="accepted", received_at__gte=since
+        ),
+        "supervisor list, last 30 days": _api_list(supervisor, received_at__gte=since),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clerk to-decide",
+        "approver department",
+        "director extension requests",
+        "supervisor red over the county",
+        "clerk list, accepted, last 30 days",
+        "supervisor list, last 30 days",
+    ],
+)
+def test_queue_reads_cases_through_an_index(county, name):
+    queryset = _queries()[name]
+    assert full_scans(queryset) == [], "\n".join(plan(queryset))
+    assert any("cases_case USING" in line for line in plan(queryset)), "\n".join(plan(queryset))
