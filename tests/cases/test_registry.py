@@ -167,3 +167,23 @@ def test_proxy_rules_guard_the_case_actions_without_cases_importing_proxy(api, n
     assert r.status_code == 409 and r.json()["error"]["code"] == "papers_not_at_township"
     assert "accept" not in clerk.get(f"cases/{number}").json()["allowed_actions"]
     assert not Handover.objects.exists()
+
+
+@pytest.mark.parametrize(("who", "channel"), [("famen_clerk", "window"), ("famen_agent", "proxy")])
+def test_a_new_case_answers_what_a_fresh_read_shows(api, now, who, channel):
+    client = api(who)
+    created = client.post("cases", intake(make_item("promised"), missing=("户口簿",), channel=channel))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    fresh = client.get(f"cases/{body['number']}").json()
+    assert body.pop("allowed_actions") is None and fresh.pop("allowed_actions") is not None
+    assert body == fresh
+
+
+def test_intake_runs_a_bounded_number_of_queries(api, now):
+    clerk = api("famen_clerk")
+    item = make_item("promised")
+    clerk.post("cases", intake(item, n=1))  # numbering prefix and counter exist from here on
+    with CaptureQueriesContext(connection) as queries:
+        assert clerk.post("cases", intake(item, n=2)).status_code == 201
+    assert len(queries) <= 22, "\n".join(q["sql"][:160] for q in queries)

@@ -18,7 +18,7 @@ from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, agent_village, scope_of
 from bianmin.cases import hooks
 from bianmin.cases.actions import files, registry
-from bianmin.cases.actions.base import any_role, record_event
+from bianmin.cases.actions.base import any_role, preload, record_event
 from bianmin.cases.models import (
     Attachment,
     Case,
@@ -296,7 +296,7 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         holder_kind=Location.VILLAGE if channel == Channel.PROXY and village else Location.TOWNSHIP,
         **applicant,
     )
-    CaseMaterial.objects.bulk_create(
+    rows = CaseMaterial.objects.bulk_create(
         CaseMaterial(
             case=case,
             material=material,
@@ -305,6 +305,9 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         )
         for material in item.materials.all()
     )
+    # The answer is built from these rows: a new case has no tasks, documents, scans or custody yet.
+    preload(case, materials=rows, events=[], tasks=[], documents=[], attachments=[], suspensions=[])
+    case._state.fields_cache["custody"] = None
     if key:
         IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint, case=case, created_at=now)
     role = any_role(scope_of(user), case, user)
