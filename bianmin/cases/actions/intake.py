@@ -149,7 +149,7 @@ def _check_answers(item: Item, answers: dict, errors: dict) -> dict:
     return clean
 
 
-def _check_materials(
+def check_materials(
     item: Item, materials: list[dict], errors: dict, field: str = "materials"
 ) -> dict[int, dict]:
     """{material id: {"originals", "copies"}} for materials handed in, each checked to be the item's."""
@@ -246,7 +246,7 @@ def receive_case(
     errors: dict[str, str] = {}
     applicant_fields = _check_applicant(applicant or {}, errors)
     clean_answers = _check_answers(found, answers, errors)
-    handed = _check_materials(found, materials, errors)
+    handed = check_materials(found, materials, errors)
     if errors:
         raise Invalid("收件信息有误", fields=errors)
     try:

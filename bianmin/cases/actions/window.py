@@ -8,6 +8,7 @@ from pydantic import Field
 
 from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
+from bianmin.cases.actions.intake import check_materials
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.clock import overdue_receipt
 from bianmin.cases.models import Location, MaterialStatus, Task
@@ -139,26 +140,6 @@ def request_supplement(act: Acting, *, missing: list[dict]) -> None:
     act.note = "；".join(f"{i['material']}：{i['reason']}" for i in items)
     act.data = {"missing": items}
     act.document = {"missing": items}
-
-
-def check_materials(item, materials: list[dict], errors: dict, field: str = "materials") -> dict[int, dict]:
-    """{material id: {"originals", "copies"}} for materials handed in, each checked to be the item's."""
-    own = {m.pk for m in item.materials.all()}
-    handed = {}
-    for index, entry in enumerate(materials or []):
-        material_id = entry.get("material")
-        if not isinstance(material_id, int) or isinstance(material_id, bool) or material_id not in own:
-            errors[f"{field}.{index}.material"] = "不是本事项的材料"
-            continue
-        if material_id in handed:
-            errors[f"{field}.{index}.material"] = "材料重复"
-            continue
-        originals, copies = entry.get("originals", 0) or 0, entry.get("copies", 0) or 0
-        if not all(isinstance(n, int) and 0 <= n <= 99 for n in (originals, copies)):
-            errors[f"{field}.{index}.copies"] = "份数应为 0–99"
-            continue
-        handed[material_id] = {"originals": originals, "copies": copies}
-    return handed
 
 
 @declare("supplement", label="补正材料", schema=SupplementIn, form="SupplementForm")
