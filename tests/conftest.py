@@ -157,3 +157,14 @@ def api(demo):
         return ApiClient(token_for(username) if username else None)
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of the PostgreSQL server itself (pg_dump, pg_restore) belong to CI's PostgreSQL run: on SQLite
+    they are deselected (not skipped: they do not apply there, and the other run executes them)."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    keep = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep

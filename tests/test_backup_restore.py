@@ -120,7 +120,7 @@ def _scenario(tmp_path: Path, source_url: str, target_url: str, restored_numbers
     return archive
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="the SQLite path; the PostgreSQL test below covers pg_dump")
+# Self-contained (its own SQLite files in subprocesses), so it runs in both of CI's passes.
 def test_sqlite_backup_while_cases_arrive_restores_every_acknowledged_case(tmp_path):
     def restored_numbers():
         with sqlite3.connect(tmp_path / "restored.sqlite3") as db:
@@ -151,7 +151,7 @@ def _pg_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://… (CI's second run)")
+@pytest.mark.postgresql
 def test_postgresql_backup_while_cases_arrive_restores_every_acknowledged_case(tmp_path):
     import shutil
 
