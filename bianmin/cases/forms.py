@@ -505,9 +505,12 @@ def _generic_field(info) -> forms.Field:
     if base is dt.date:
         return _date(label)
     limit = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
-    return forms.CharField(
+    field = forms.CharField(
         label=label, required=False, max_length=limit, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The action checks it (its message, after state and role); the page marks it as required.
+    field.marked_required = bool((info.json_schema_extra or {}).get("x-required"))
+    return field
 
 
 @functools.cache

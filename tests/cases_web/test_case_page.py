@@ -155,3 +155,13 @@ def test_irreversible_steps_ask_for_confirmation_on_the_page(signed_in, now):
     assert 'data-confirm="确认不予受理？此操作不可撤销。"' in page
     assert 'data-confirm="确认受理' not in page
     assert "js/confirm.js" in page
+
+
+def test_a_reason_the_action_requires_is_marked_on_its_generic_form(signed_in, now):
+    case = receive()
+    page = signed_in("famen_clerk").get(f"/cases/{case.number}/").content.decode()
+    refuse = page[page.index('id="action-refuse"') :]
+    refuse = refuse[: refuse.index("</details>")]
+    assert "不予受理理由" in refuse and 'class="req"' in refuse
+    withdraw = page[page.index('id="action-withdraw"') :]
+    assert 'class="req"' not in withdraw[: withdraw.index("</details>")]

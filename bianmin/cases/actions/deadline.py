@@ -7,7 +7,7 @@ from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.models import Case, Event, Suspension, SuspensionKind
 from bianmin.core.errors import Conflict, Invalid
-from bianmin.core.schemas import Text
+from bianmin.core.schemas import ACTION_REQUIRES, Text
 
 
 class SuspendIn(ActionBody):
@@ -22,7 +22,7 @@ class DaysIn(ActionBody):
 
 
 class DeclineIn(ActionBody):
-    reason: Text = Field("", max_length=2000, title="驳回理由")
+    reason: Text = Field("", max_length=2000, title="驳回理由", json_schema_extra=ACTION_REQUIRES)
 
 
 @declare("suspend", label="暂停计时", schema=SuspendIn, document="suspension_notice", form="SuspendForm")

@@ -11,7 +11,7 @@ from bianmin.cases.lifecycle import APPROVER
 from bianmin.cases.models import Location, Outcome, State, TaskState
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Conflict, Forbidden, Invalid
-from bianmin.core.schemas import Text
+from bianmin.core.schemas import ACTION_REQUIRES, Text
 
 
 class ApproveIn(ActionBody):
@@ -19,11 +19,11 @@ class ApproveIn(ActionBody):
 
 
 class DenyIn(ApproveIn):
-    reason: Text = Field("", max_length=2000, title="不同意的理由")
+    reason: Text = Field("", max_length=2000, title="不同意的理由", json_schema_extra=ACTION_REQUIRES)
 
 
 class EscalateIn(ActionBody):
-    opinion: Text = Field("", max_length=2000, title="初审意见")
+    opinion: Text = Field("", max_length=2000, title="初审意见", json_schema_extra=ACTION_REQUIRES)
 
 
 class CompleteIn(ActionBody):
@@ -97,7 +97,9 @@ def escalate(act: Acting, *, opinion: str) -> None:
 
 
 class SendBackIn(ActionBody):
-    reason: Text = Field("", max_length=2000, title="退回理由（需乡镇补充初审的内容）")
+    reason: Text = Field(
+        "", max_length=2000, title="退回理由（需乡镇补充初审的内容）", json_schema_extra=ACTION_REQUIRES
+    )
 
 
 @declare("send_back", label="退回乡镇补充初审", schema=SendBackIn, document="send_back_notice")

@@ -14,7 +14,7 @@ from bianmin.cases.clock import overdue_receipt
 from bianmin.cases.models import Location, MaterialStatus, Task
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Invalid
-from bianmin.core.schemas import MaterialIn, Text
+from bianmin.core.schemas import ACTION_REQUIRES, MaterialIn, Text
 
 
 class AcceptIn(ActionBody):
@@ -36,7 +36,7 @@ class SupplementIn(ActionBody):
 
 
 class RefuseIn(ActionBody):
-    reason: Text = Field("", max_length=2000, title="不予受理理由")
+    reason: Text = Field("", max_length=2000, title="不予受理理由", json_schema_extra=ACTION_REQUIRES)
 
 
 class WithdrawIn(ActionBody):
