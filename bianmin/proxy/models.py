@@ -100,6 +100,12 @@ class Handover(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers")
     created_at = models.DateTimeField("交出时间", db_index=True)
     closed_at = models.DateTimeField("全部签收时间", null=True, blank=True)
+    # Signed with a finger on the phone: the one handing over when the sheet is made, the one receiving
+    # at the first receipt. Kept under proxy/, outside public media like the other signatures.
+    from_signature = models.FileField("交出人签名", upload_to="proxy/handovers/", max_length=200, blank=True)
+    from_signed_at = models.DateTimeField("交出人签名时间", null=True, blank=True)
+    to_signature = models.FileField("接收人签名", upload_to="proxy/handovers/", max_length=200, blank=True)
+    to_signed_at = models.DateTimeField("接收人签名时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "交接单"

@@ -121,17 +121,35 @@ def _refuse_bundle(problems: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def create_handover(user, direction: str, numbers, agent: str | None = None) -> Handover:
-    """交接单: up — an agent carries cases to the township; down — a clerk gives results to the agent."""
+def create_handover(user, direction: str, numbers, agent: str | None = None, *, signature=None) -> Handover:
+    """交接单: up — an agent carries cases to the township; down — a clerk gives results to the agent.
+
+    `signature` is the handing-over side's finger signature (the pages always ask for it; None = not
+    signed on a phone, e.g. an API client that prints the sheet for ink signatures)."""
     if direction not in Direction.values:
         raise Invalid("交接方向无效", fields={"direction": "应为 up 或 down"})
     numbers = _numbers(numbers)
     if direction == Direction.UP:
-        return _hand_up(user, numbers)
-    return _hand_down(user, numbers, agent)
+        return _hand_up(user, numbers, signature)
+    return _hand_down(user, numbers, agent, signature)
 
 
-def _hand_up(user, numbers: list[str]) -> Handover:
+def _optional_signature(signature) -> bytes | None:
+    return None if signature is None else parse_signature(signature)
+
+
+def _sign(handover: Handover, end: str, png: bytes | None) -> None:
+    """Store one end's signature ("from" or "to") on the handover; the first signature of an end stays."""
+    if png is None or getattr(handover, f"{end}_signature"):
+        return
+    getattr(handover, f"{end}_signature").save(
+        f"handover-{end}-{secrets.token_hex(8)}.png", ContentFile(png), save=False
+    )
+    setattr(handover, f"{end}_signed_at", clock.now())
+    handover.save(update_fields=[f"{end}_signature", f"{end}_signed_at"])
+
+
+def _hand_up(user, numbers: list[str], signature=None) -> Handover:
     scope = scope_of(user)
     village = agent_village(user) if Role.AGENT in scope.roles else None
     township = village and township_of(village)
@@ -148,11 +166,21 @@ def _hand_up(user, numbers: list[str]) -> Handover:
         elif case.state not in READY_TO_GO_UP:
             problems[case.number] = f"当前为“{case.get_state_display()}”，无需交镇中心"
     _refuse_bundle(problems)
+    # The agent carries a villager's papers only on the villager's word: no signed mandate, no handover.
+    unsigned = [case.number for case in cases if not case.proxy_mandate]
+    if unsigned:
+        raise Conflict(
+            "以下办件尚未签代办委托书，不能交镇中心：" + "、".join(unsigned) + "。请先请村民签署委托书。",
+            code="mandate_missing",
+            fields={n: "未签代办委托书" for n in unsigned},
+        )
+    png = _optional_signature(signature)
     now = clock.now()
     handover = Handover.objects.create(
         direction=Direction.UP, from_user=user, from_center=station_of(village), to_center=township,
         township=township, village=village, agent=user, created_at=now,
     )  # fmt: skip
+    _sign(handover, "from", png)
     label = f"{user.display_name}（代办员）送往{township.name}途中"
     for case in cases:
         papers = _papers(case)
@@ -168,7 +196,7 @@ def _hand_up(user, numbers: list[str]) -> Handover:
     return handover
 
 
-def _hand_down(user, numbers: list[str], agent: str | None) -> Handover:
+def _hand_down(user, numbers: list[str], agent: str | None, signature=None) -> Handover:
     scope = scope_of(user)
     if not scope.center_ids or not scope.has_role(Role.CLERK, Role.DIRECTOR):
         raise Forbidden("只有镇中心窗口人员可以把结果交代办员带回")
@@ -197,11 +225,13 @@ def _hand_down(user, numbers: list[str], agent: str | None) -> Handover:
         elif where != Location.TOWNSHIP or case.center_id != township.pk:
             problems[case.number] = "不在本中心"
     _refuse_bundle(problems)
+    png = _optional_signature(signature)
     handover = Handover.objects.create(
         direction=Direction.DOWN, from_user=user, from_center=township, to_user=agent_user,
         to_center=station_of(village), township=township, village=village, agent=agent_user,
         created_at=clock.now(),
     )  # fmt: skip
+    _sign(handover, "from", png)
     label = f"{township.name}交{agent_user.display_name}（代办员）带回途中"
     for case in cases:
         papers = _result_papers(case)
@@ -249,8 +279,12 @@ def _end(user, center) -> str:
 
 
 @transaction.atomic
-def receive_handover(user, handover_id: int, *, received=(), notes=None, missing=()) -> Handover:
-    """签收: the receiving side takes the cases that arrived, noting missing papers; the rest stay open."""
+def receive_handover(
+    user, handover_id: int, *, received=(), notes=None, missing=(), signature=None
+) -> Handover:
+    """签收: the receiving side takes the cases that arrived, noting missing papers; the rest stay open.
+
+    `signature`: the receiver's finger signature; the first one given is kept on the handover."""
     from bianmin.proxy.selectors import handovers_visible_to
 
     notes = notes or {}
@@ -297,7 +331,9 @@ def receive_handover(user, handover_id: int, *, received=(), notes=None, missing
         raise Conflict(
             "已签收过：" + "、".join(done), code="already_received", fields={n: "已签收" for n in done}
         )
+    png = _optional_signature(signature)
     now = clock.now()
+    _sign(handover, "to", png)
     cases = {
         c.pk: c
         for c in Case.objects.select_for_update(of=("self",))

@@ -25,7 +25,13 @@ from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
 from bianmin.core.errors import PAGE_ERRORS, Invalid
 from bianmin.proxy import services
-from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
+from bianmin.proxy.documents import (
+    handover_url,
+    qr_data_uri,
+    render_sheet,
+    render_sheet_pdf,
+    signature_uris,
+)
 from bianmin.proxy.forms import ProxyIntakeForm
 from bianmin.proxy.models import DutyDay, Mandate
 from bianmin.proxy.register import build_register, workbook
@@ -189,18 +195,26 @@ def handover_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover_new(request):
-    """The agent picks the cases in hand and makes a handover to the township."""
+    """The agent picks the cases in hand, signs, and makes a handover to the township."""
+    status = 200
     if request.method == "POST":
         try:
-            handover = services.create_handover(request.user, "up", request.POST.getlist("cases"))
+            handover = services.create_handover(
+                request.user, "up", request.POST.getlist("cases"), signature=request.POST.get("signature", "")
+            )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
+            status = exc.status
         else:
             messages.success(request, f"交接单 No.{handover.pk} 已生成，请带上材料交镇中心。")
             return redirect("proxy:handover", handover.pk)
     grouped = _sorted_cases(request.user)
     rows = [row for row in grouped["to_hand_over"] if row["mine"]]
-    return render(request, "proxy/handover_new.html", {"rows": rows})
+    chosen = set(request.POST.getlist("cases"))
+    for row in rows:
+        # Preselect what can go; a case without its mandate waits for the villager's signature.
+        row["checked"] = row["case"].number in chosen if chosen else row["case"].proxy_mandate
+    return render(request, "proxy/handover_new.html", {"rows": rows}, status=status)
 
 
 @login_required
@@ -213,7 +227,11 @@ def return_new(request):
     if request.method == "POST":
         try:
             handover = services.create_handover(
-                request.user, "down", request.POST.getlist("cases"), agent=request.POST.get("agent")
+                request.user,
+                "down",
+                request.POST.getlist("cases"),
+                agent=request.POST.get("agent"),
+                signature=request.POST.get("signature", ""),
             )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
@@ -254,7 +272,13 @@ def handover_page(request, handover_id: int):
         }
         try:
             handover = services.receive_handover(
-                request.user, handover_id, received=received, notes=notes, missing=missing
+                request.user,
+                handover_id,
+                received=received,
+                notes=notes,
+                missing=missing,
+                # The receiver signs once, at the first receipt; later receipts of the same sheet don't ask.
+                signature=None if handover.to_signature else request.POST.get("signature", ""),
             )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
@@ -278,6 +302,7 @@ def handover_page(request, handover_id: int):
             "may_receive": may_receive and handover.is_open,
             "qr": qr_data_uri(url),
             "url": url,
+            **signature_uris(handover),
         },
     )
 
