@@ -14,6 +14,7 @@ from bianmin.regions.models import Center, Region
 EVENT_LABELS = {
     "mandate": "签署代办委托书",
     "mandate_code_sent": "发送委托确认短信",
+    "query_code_sent": "发送查询码短信",
     "handover_up": "代办员交件",
     "handover_down": "结果交代办员带回",
     "handover_receive": "交接签收",

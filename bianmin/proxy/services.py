@@ -1,5 +1,5 @@
 """Every write of the proxy service, one verb each: record_mandate, create_handover, receive_handover,
-deliver_to_villager, attach_photo.
+deliver_to_villager, attach_photo, send_query_code.
 
 Each runs in one transaction, finds cases through the caller's scope (not visible → 404), locks them in
 primary-key order (so two bundles never deadlock), checks every case before writing any (one bad case →
@@ -23,7 +23,7 @@ from bianmin.cases.actions.files import PHOTO
 from bianmin.cases.documents import issue_document
 from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
-from bianmin.cases.validators import id_number_error, mask_phone, phone_error
+from bianmin.cases.validators import MOBILE, id_number_error, mask_phone, phone_error
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from bianmin.proxy.models import (
@@ -45,6 +45,8 @@ CODE_TTL_SECONDS = 10 * 60
 CODE_ATTEMPTS = 5
 # Cases an agent may carry up: new applications, and ones the township asked to supplement.
 READY_TO_GO_UP = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
+# Nothing is left for the agent to be entrusted with: the result reached the villager, or there is none.
+FINISHED = (State.DELIVERED, State.REFUSED, State.WITHDRAWN)
 
 
 def _text(value) -> str:
@@ -443,6 +445,8 @@ def record_mandate(
     existing = Mandate.objects.filter(case=case).first()
     if existing and existing.signed_at:
         raise Conflict("该办件已签署代办委托书", code="mandate_signed")
+    if case.state in FINISHED:
+        raise Conflict(f"该办件已{case.get_state_display()}，无需再签代办委托书", code="case_finished")
     errors = {}
     name, id_number = _text(villager_name)[:100], _text(villager_id_number).upper()
     if not name:
@@ -484,15 +488,39 @@ def record_mandate(
     return mandate
 
 
-def _send_code(case: Case, phone: str, code: str, user) -> None:
+def text_villager(case: Case, kind: str, phone: str, text: str) -> None:
+    """The one place this app sends the villager a text, after the commit. Texts never carry an ID number.
+
+    Today the case app's notification log (send_notification); when the outbox (send_message) lands,
+    only this function changes."""
     from bianmin.cases.tasks import send_notification
 
+    case_id = case.pk
+    transaction.on_commit(lambda: send_notification(case_id, kind, phone, text))
+
+
+def _send_code(case: Case, phone: str, code: str, user) -> None:
     text = (
         f"【{case.center.name}】{user.display_name}受托为您代办“{case.item.name}”，"
         f"确认委托请将验证码{code}告知代办员，10分钟内有效。"
     )
-    case_id = case.pk
-    transaction.on_commit(lambda: send_notification(case_id, "mandate_code", phone, text))
+    text_villager(case, "mandate_code", phone, text)
+
+
+@transaction.atomic
+def send_query_code(user, number: str) -> Case:
+    """Text the villager the case number and query code, so they can follow the case without an account."""
+    case = _agent_case(user, number)
+    phone = case.applicant_phone or ""
+    if not MOBILE.match(phone):
+        raise Conflict("申请人没有登记有效的手机号，请把查询码抄给村民", code="no_phone")
+    text = (
+        f"【{case.center.name}】您的“{case.item.name}”已由代办员{user.display_name}代为申请，"
+        f"办件编号{case.number}，查询码{case.query_code}。可在便民服务网站“办件查询”随时查看进度。"
+    )
+    _event(case, user, "agent", "query_code_sent", note=f"查询码已发送至{mask_phone(phone)}")
+    text_villager(case, "query_code", phone, text)
+    return case
 
 
 def confirm_mandate(user, number: str, code: str) -> Mandate:

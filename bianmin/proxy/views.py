@@ -343,10 +343,29 @@ def _agents_case_or_404(request, number: str):
     return _case_or_404(request, number)
 
 
+def next_steps(user, case, mandate) -> list[dict]:
+    """What the agent does next with this case, the first one primary: 签委托书 → 交镇中心 / 登记下一件 → 送达."""
+    steps = []
+    if case.state in services.FINISHED:
+        return steps
+    if not case.proxy_mandate:
+        steps.append({"label": "签代办委托书", "url": reverse("proxy:mandate", args=[case.number])})
+        return steps
+    waiting = open_entry_case_ids([case.pk])
+    if _bucket(user, case, waiting) == "to_hand_over" and agent_holds(user, case):
+        steps.append({"label": "交镇中心", "url": reverse("proxy:handover_new")})
+        steps.append({"label": "登记下一件", "url": reverse("proxy:new")})
+    elif case.state == State.COMPLETED and agent_holds(user, case):
+        steps.append({"label": "送达并签收", "url": reverse("proxy:deliver", args=[case.number])})
+    return steps
+
+
 @login_required
 def case_page(request, number: str):
-    """One proxy case on the agent's phone: where it is, its timeline, photos of papers, next steps."""
+    """One proxy case on the agent's phone: where it is, its query code, its timeline, photos, next steps."""
     case = _case_or_404(request, number)
+    is_agent = Role.AGENT in scope_of(request.user).roles
+    mandate = Mandate.objects.filter(case=case).first()
     events = list(case.events.order_by("at", "id"))
     return render(
         request,
@@ -358,11 +377,26 @@ def case_page(request, number: str):
             "events": [(e, label_of(e.action)) for e in events],
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
-            "mandate": Mandate.objects.filter(case=case).first(),
-            "may_deliver": case.state == State.COMPLETED and agent_holds(request.user, case),
-            "is_agent": Role.AGENT in scope_of(request.user).roles,
+            "mandate": mandate,
+            "steps": next_steps(request.user, case, mandate) if is_agent else [],
+            "is_agent": is_agent,
+            "finished": case.state in services.FINISHED,
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def send_query_code(request, number: str):
+    """The agent texts the villager the case number and query code from the case page."""
+    _agents_case_or_404(request, number)
+    try:
+        services.send_query_code(request.user, number)
+    except PAGE_ERRORS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "查询码已用短信发给村民。")
+    return redirect("proxy:case", number)
 
 
 @login_required
@@ -399,6 +433,8 @@ def mandate_page(request, number: str):
         "phone": request.POST.get("phone", case.applicant_phone),
     }
     context = {"case": case, "mandate": mandate, "form": form, "errors": errors}
+    context["steps"] = next_steps(request.user, case, mandate) if case.proxy_mandate else []
+    context["finished"] = case.state in services.FINISHED
     # Arriving from a registration: the phone forgets that draft (drafts.js), it is a case now.
     draft = request.GET.get("draft", "")
     context["draft_done"] = draft if DRAFT_KEY.fullmatch(draft) else ""
