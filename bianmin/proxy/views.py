@@ -499,7 +499,7 @@ def register_page(request):
         {
             "report": report,
             "query": query,
-            "xlsx_url": "?".join(filter(None, ["register.xlsx", urlencode(params)])),
+            "xlsx_url": "?".join(filter(None, [reverse("proxy:register_xlsx"), urlencode(params)])),
         },
     )
 
