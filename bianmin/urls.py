@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bianmin.api import api
+from bianmin.workbench.views import favicon
 
 admin.site.site_header = "便民服务系统管理"
 admin.site.site_title = "便民服务系统管理"
 admin.site.index_title = "管理首页"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("bianmin.portal.urls")),

@@ -68,7 +68,7 @@ def test_clerk_lands_on_the_home_page_showing_name_and_center(demo, now):
 @pytest.mark.parametrize(
     "username,shown",
     [
-        ("fufeng_supervisor", ["赵监察", "效能监察", "扶风县", "电子监察"]),
+        ("fufeng_supervisor", ["赵监察", "效能监察", "扶风县", "代办台账"]),
         ("fufeng_approver", ["钱审批", "审批人员", "扶风县民政局"]),
         ("famen_director", ["周主任", "中心负责人", "法门镇便民服务中心"]),
         ("famen_minzheng", ["吴民政", "法门镇民政所", "本部门待办"]),

@@ -66,6 +66,7 @@ PLAIN_WORDS = {
     # 全程代办: the papers' journey between the village and the township center.
     "mandate": "您已签字委托村代办员替您跑这件事，不用您自己去镇上。",
     "mandate_code_sent": "委托确认短信已发到您登记的手机上。",
+    "query_code_sent": "办件编号和查询码已用短信发到您登记的手机上，凭它们可以随时查看进度。",
     "handover_up": "村代办员已把您的申请和材料带去镇便民服务中心。",
     "handover_receive": "镇便民服务中心已当面清点、签收代办员送来的材料。",
     "handover_missing": "交接时发现有材料没带齐，代办员会联系您补上。",

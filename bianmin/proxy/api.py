@@ -30,12 +30,18 @@ class HandoverIn(Schema):
     direction: Literal["up", "down"]
     cases: list[str] = Field(..., max_length=200)
     agent: str | None = Field(None, max_length=150, description="down：带回结果的代办员用户名")
+    signature: str | None = Field(
+        None, max_length=500_000, description="交出人手写签名（PNG data URL），可选"
+    )
 
 
 class ReceiveIn(Schema):
     received: list[str] = Field([], max_length=200)
     notes: dict[str, str] = Field({}, description="{办件编号: 缺件说明}")
     missing: list[str] = Field([], max_length=200, description="未随交接单送到的办件")
+    signature: str | None = Field(
+        None, max_length=500_000, description="接收人手写签名（PNG data URL），可选"
+    )
 
 
 class EndOut(Schema):
@@ -65,6 +71,8 @@ class HandoverOut(Schema):
     agent: str
     created_at: str
     closed_at: str | None
+    from_signed_at: str | None = Field(None, description="交出人手写签名时间")
+    to_signed_at: str | None = Field(None, description="接收人手写签名时间")
     sheet_url: str
     cases: list[HandoverCaseOut]
 
@@ -212,6 +220,8 @@ def handover_json(h) -> dict:
         "agent": h.agent.username,
         "created_at": iso(h.created_at),
         "closed_at": iso(h.closed_at),
+        "from_signed_at": iso(h.from_signed_at),
+        "to_signed_at": iso(h.to_signed_at),
         "sheet_url": f"/api/v1/handovers/{h.pk}/sheet.pdf",
         "cases": [
             {
@@ -247,7 +257,9 @@ def _fresh(request, handover_id: int):
     summary="新建交接单（上送/带回）",
 )
 def create_handover(request, payload: HandoverIn):
-    handover = services.create_handover(request.user, payload.direction, payload.cases, agent=payload.agent)
+    handover = services.create_handover(
+        request.user, payload.direction, payload.cases, agent=payload.agent, signature=payload.signature
+    )
     return Status(201, handover_json(_fresh(request, handover.pk)))
 
 
@@ -280,7 +292,12 @@ def get_handover(request, handover_id: int):
 )
 def receive_handover(request, handover_id: int, payload: ReceiveIn):
     services.receive_handover(
-        request.user, handover_id, received=payload.received, notes=payload.notes, missing=payload.missing
+        request.user,
+        handover_id,
+        received=payload.received,
+        notes=payload.notes,
+        missing=payload.missing,
+        signature=payload.signature,
     )
     return handover_json(_fresh(request, handover_id))
 

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bianmin.core import clock
-from bianmin.proxy.services import papers_text
+from bianmin.proxy.services import data_uri, papers_text
 
 
 def handover_url(handover, request=None) -> str:
@@ -22,6 +22,17 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
+def signature_uris(handover) -> dict:
+    """The two ends' finger signatures as data URIs (the sheet and the page embed them; no media URL)."""
+    uris = {}
+    for end in ("from", "to"):
+        field = getattr(handover, f"{end}_signature")
+        if field:
+            with field.open("rb") as f:
+                uris[f"{end}_signature"] = data_uri(f.read())
+    return uris
+
+
 def render_sheet(handover, request=None) -> str:
     url = handover_url(handover, request)
     entries = [{"entry": e, "papers": papers_text(e.papers)} for e in handover.entries.all()]
@@ -33,6 +44,7 @@ def render_sheet(handover, request=None) -> str:
             "qr": qr_data_uri(url),
             "url": url,
             "printed_on": f"{clock.today():%Y年%m月%d日}",
+            **signature_uris(handover),
         },
     )
 

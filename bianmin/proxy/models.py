@@ -14,6 +14,7 @@ from bianmin.regions.models import Center, Region
 EVENT_LABELS = {
     "mandate": "签署代办委托书",
     "mandate_code_sent": "发送委托确认短信",
+    "query_code_sent": "发送查询码短信",
     "handover_up": "代办员交件",
     "handover_down": "结果交代办员带回",
     "handover_receive": "交接签收",
@@ -100,6 +101,12 @@ class Handover(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers")
     created_at = models.DateTimeField("交出时间", db_index=True)
     closed_at = models.DateTimeField("全部签收时间", null=True, blank=True)
+    # Signed with a finger on the phone: the one handing over when the sheet is made, the one receiving
+    # at the first receipt. Kept under proxy/, outside public media like the other signatures.
+    from_signature = models.FileField("交出人签名", upload_to="proxy/handovers/", max_length=200, blank=True)
+    from_signed_at = models.DateTimeField("交出人签名时间", null=True, blank=True)
+    to_signature = models.FileField("接收人签名", upload_to="proxy/handovers/", max_length=200, blank=True)
+    to_signed_at = models.DateTimeField("接收人签名时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "交接单"

@@ -1,5 +1,5 @@
 """Every write of the proxy service, one verb each: record_mandate, create_handover, receive_handover,
-deliver_to_villager, attach_photo.
+deliver_to_villager, attach_photo, send_query_code.
 
 Each runs in one transaction, finds cases through the caller's scope (not visible → 404), locks them in
 primary-key order (so two bundles never deadlock), checks every case before writing any (one bad case →
@@ -23,7 +23,7 @@ from bianmin.cases.actions.files import PHOTO
 from bianmin.cases.documents import issue_document
 from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
-from bianmin.cases.validators import id_number_error, mask_phone, phone_error
+from bianmin.cases.validators import MOBILE, id_number_error, mask_phone, phone_error
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from bianmin.proxy.models import (
@@ -45,6 +45,8 @@ CODE_TTL_SECONDS = 10 * 60
 CODE_ATTEMPTS = 5
 # Cases an agent may carry up: new applications, and ones the township asked to supplement.
 READY_TO_GO_UP = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
+# Nothing is left for the agent to be entrusted with: the result reached the villager, or there is none.
+FINISHED = (State.DELIVERED, State.REFUSED, State.WITHDRAWN)
 
 
 def _text(value) -> str:
@@ -121,17 +123,35 @@ def _refuse_bundle(problems: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def create_handover(user, direction: str, numbers, agent: str | None = None) -> Handover:
-    """交接单: up — an agent carries cases to the township; down — a clerk gives results to the agent."""
+def create_handover(user, direction: str, numbers, agent: str | None = None, *, signature=None) -> Handover:
+    """交接单: up — an agent carries cases to the township; down — a clerk gives results to the agent.
+
+    `signature` is the handing-over side's finger signature (the pages always ask for it; None = not
+    signed on a phone, e.g. an API client that prints the sheet for ink signatures)."""
     if direction not in Direction.values:
         raise Invalid("交接方向无效", fields={"direction": "应为 up 或 down"})
     numbers = _numbers(numbers)
     if direction == Direction.UP:
-        return _hand_up(user, numbers)
-    return _hand_down(user, numbers, agent)
+        return _hand_up(user, numbers, signature)
+    return _hand_down(user, numbers, agent, signature)
 
 
-def _hand_up(user, numbers: list[str]) -> Handover:
+def _optional_signature(signature) -> bytes | None:
+    return None if signature is None else parse_signature(signature)
+
+
+def _sign(handover: Handover, end: str, png: bytes | None) -> None:
+    """Store one end's signature ("from" or "to") on the handover; the first signature of an end stays."""
+    if png is None or getattr(handover, f"{end}_signature"):
+        return
+    getattr(handover, f"{end}_signature").save(
+        f"handover-{end}-{secrets.token_hex(8)}.png", ContentFile(png), save=False
+    )
+    setattr(handover, f"{end}_signed_at", clock.now())
+    handover.save(update_fields=[f"{end}_signature", f"{end}_signed_at"])
+
+
+def _hand_up(user, numbers: list[str], signature=None) -> Handover:
     scope = scope_of(user)
     village = agent_village(user) if Role.AGENT in scope.roles else None
     township = village and township_of(village)
@@ -148,11 +168,21 @@ def _hand_up(user, numbers: list[str]) -> Handover:
         elif case.state not in READY_TO_GO_UP:
             problems[case.number] = f"当前为“{case.get_state_display()}”，无需交镇中心"
     _refuse_bundle(problems)
+    # The agent carries a villager's papers only on the villager's word: no signed mandate, no handover.
+    unsigned = [case.number for case in cases if not case.proxy_mandate]
+    if unsigned:
+        raise Conflict(
+            "以下办件尚未签代办委托书，不能交镇中心：" + "、".join(unsigned) + "。请先请村民签署委托书。",
+            code="mandate_missing",
+            fields={n: "未签代办委托书" for n in unsigned},
+        )
+    png = _optional_signature(signature)
     now = clock.now()
     handover = Handover.objects.create(
         direction=Direction.UP, from_user=user, from_center=station_of(village), to_center=township,
         township=township, village=village, agent=user, created_at=now,
     )  # fmt: skip
+    _sign(handover, "from", png)
     label = f"{user.display_name}（代办员）送往{township.name}途中"
     for case in cases:
         papers = _papers(case)
@@ -168,7 +198,7 @@ def _hand_up(user, numbers: list[str]) -> Handover:
     return handover
 
 
-def _hand_down(user, numbers: list[str], agent: str | None) -> Handover:
+def _hand_down(user, numbers: list[str], agent: str | None, signature=None) -> Handover:
     scope = scope_of(user)
     if not scope.center_ids or not scope.has_role(Role.CLERK, Role.DIRECTOR):
         raise Forbidden("只有镇中心窗口人员可以把结果交代办员带回")
@@ -197,11 +227,13 @@ def _hand_down(user, numbers: list[str], agent: str | None) -> Handover:
         elif where != Location.TOWNSHIP or case.center_id != township.pk:
             problems[case.number] = "不在本中心"
     _refuse_bundle(problems)
+    png = _optional_signature(signature)
     handover = Handover.objects.create(
         direction=Direction.DOWN, from_user=user, from_center=township, to_user=agent_user,
         to_center=station_of(village), township=township, village=village, agent=agent_user,
         created_at=clock.now(),
     )  # fmt: skip
+    _sign(handover, "from", png)
     label = f"{township.name}交{agent_user.display_name}（代办员）带回途中"
     for case in cases:
         papers = _result_papers(case)
@@ -249,8 +281,12 @@ def _end(user, center) -> str:
 
 
 @transaction.atomic
-def receive_handover(user, handover_id: int, *, received=(), notes=None, missing=()) -> Handover:
-    """签收: the receiving side takes the cases that arrived, noting missing papers; the rest stay open."""
+def receive_handover(
+    user, handover_id: int, *, received=(), notes=None, missing=(), signature=None
+) -> Handover:
+    """签收: the receiving side takes the cases that arrived, noting missing papers; the rest stay open.
+
+    `signature`: the receiver's finger signature; the first one given is kept on the handover."""
     from bianmin.proxy.selectors import handovers_visible_to
 
     notes = notes or {}
@@ -297,7 +333,9 @@ def receive_handover(user, handover_id: int, *, received=(), notes=None, missing
         raise Conflict(
             "已签收过：" + "、".join(done), code="already_received", fields={n: "已签收" for n in done}
         )
+    png = _optional_signature(signature)
     now = clock.now()
+    _sign(handover, "to", png)
     cases = {
         c.pk: c
         for c in Case.objects.select_for_update(of=("self",))
@@ -407,6 +445,8 @@ def record_mandate(
     existing = Mandate.objects.filter(case=case).first()
     if existing and existing.signed_at:
         raise Conflict("该办件已签署代办委托书", code="mandate_signed")
+    if case.state in FINISHED:
+        raise Conflict(f"该办件已{case.get_state_display()}，无需再签代办委托书", code="case_finished")
     errors = {}
     name, id_number = _text(villager_name)[:100], _text(villager_id_number).upper()
     if not name:
@@ -448,15 +488,39 @@ def record_mandate(
     return mandate
 
 
-def _send_code(case: Case, phone: str, code: str, user) -> None:
+def text_villager(case: Case, kind: str, phone: str, text: str) -> None:
+    """The one place this app sends the villager a text, after the commit. Texts never carry an ID number.
+
+    Today the case app's notification log (send_notification); when the outbox (send_message) lands,
+    only this function changes."""
     from bianmin.cases.tasks import send_notification
 
+    case_id = case.pk
+    transaction.on_commit(lambda: send_notification(case_id, kind, phone, text))
+
+
+def _send_code(case: Case, phone: str, code: str, user) -> None:
     text = (
         f"【{case.center.name}】{user.display_name}受托为您代办“{case.item.name}”，"
         f"确认委托请将验证码{code}告知代办员，10分钟内有效。"
     )
-    case_id = case.pk
-    transaction.on_commit(lambda: send_notification(case_id, "mandate_code", phone, text))
+    text_villager(case, "mandate_code", phone, text)
+
+
+@transaction.atomic
+def send_query_code(user, number: str) -> Case:
+    """Text the villager the case number and query code, so they can follow the case without an account."""
+    case = _agent_case(user, number)
+    phone = case.applicant_phone or ""
+    if not MOBILE.match(phone):
+        raise Conflict("申请人没有登记有效的手机号，请把查询码抄给村民", code="no_phone")
+    text = (
+        f"【{case.center.name}】您的“{case.item.name}”已由代办员{user.display_name}代为申请，"
+        f"办件编号{case.number}，查询码{case.query_code}。可在便民服务网站“办件查询”随时查看进度。"
+    )
+    _event(case, user, "agent", "query_code_sent", note=f"查询码已发送至{mask_phone(phone)}")
+    text_villager(case, "query_code", phone, text)
+    return case
 
 
 def confirm_mandate(user, number: str, code: str) -> Mandate:

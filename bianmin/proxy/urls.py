@@ -15,6 +15,7 @@ urlpatterns = [
     path("handovers/<int:handover_id>/sheet.pdf", views.handover_sheet_pdf, name="handover_sheet_pdf"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/mandate/", views.mandate_page, name="mandate"),
+    path("cases/<str:number>/query-code/", views.send_query_code, name="send_query_code"),
     path("cases/<str:number>/deliver/", views.deliver_page, name="deliver"),
     path("register/", views.register_page, name="register"),
     path("register.xlsx", views.register_xlsx, name="register_xlsx"),

@@ -25,7 +25,13 @@ from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
 from bianmin.core.errors import PAGE_ERRORS, Invalid
 from bianmin.proxy import services
-from bianmin.proxy.documents import handover_url, qr_data_uri, render_sheet, render_sheet_pdf
+from bianmin.proxy.documents import (
+    handover_url,
+    qr_data_uri,
+    render_sheet,
+    render_sheet_pdf,
+    signature_uris,
+)
 from bianmin.proxy.forms import ProxyIntakeForm
 from bianmin.proxy.models import DutyDay, Mandate
 from bianmin.proxy.register import build_register, workbook
@@ -189,18 +195,26 @@ def handover_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover_new(request):
-    """The agent picks the cases in hand and makes a handover to the township."""
+    """The agent picks the cases in hand, signs, and makes a handover to the township."""
+    status = 200
     if request.method == "POST":
         try:
-            handover = services.create_handover(request.user, "up", request.POST.getlist("cases"))
+            handover = services.create_handover(
+                request.user, "up", request.POST.getlist("cases"), signature=request.POST.get("signature", "")
+            )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
+            status = exc.status
         else:
             messages.success(request, f"交接单 No.{handover.pk} 已生成，请带上材料交镇中心。")
             return redirect("proxy:handover", handover.pk)
     grouped = _sorted_cases(request.user)
     rows = [row for row in grouped["to_hand_over"] if row["mine"]]
-    return render(request, "proxy/handover_new.html", {"rows": rows})
+    chosen = set(request.POST.getlist("cases"))
+    for row in rows:
+        # Preselect what can go; a case without its mandate waits for the villager's signature.
+        row["checked"] = row["case"].number in chosen if chosen else row["case"].proxy_mandate
+    return render(request, "proxy/handover_new.html", {"rows": rows}, status=status)
 
 
 @login_required
@@ -213,7 +227,11 @@ def return_new(request):
     if request.method == "POST":
         try:
             handover = services.create_handover(
-                request.user, "down", request.POST.getlist("cases"), agent=request.POST.get("agent")
+                request.user,
+                "down",
+                request.POST.getlist("cases"),
+                agent=request.POST.get("agent"),
+                signature=request.POST.get("signature", ""),
             )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
@@ -254,7 +272,13 @@ def handover_page(request, handover_id: int):
         }
         try:
             handover = services.receive_handover(
-                request.user, handover_id, received=received, notes=notes, missing=missing
+                request.user,
+                handover_id,
+                received=received,
+                notes=notes,
+                missing=missing,
+                # The receiver signs once, at the first receipt; later receipts of the same sheet don't ask.
+                signature=None if handover.to_signature else request.POST.get("signature", ""),
             )
         except PAGE_ERRORS as exc:
             messages.error(request, exc.message)
@@ -278,6 +302,7 @@ def handover_page(request, handover_id: int):
             "may_receive": may_receive and handover.is_open,
             "qr": qr_data_uri(url),
             "url": url,
+            **signature_uris(handover),
         },
     )
 
@@ -318,10 +343,29 @@ def _agents_case_or_404(request, number: str):
     return _case_or_404(request, number)
 
 
+def next_steps(user, case, mandate) -> list[dict]:
+    """What the agent does next with this case, the first one primary: 签委托书 → 交镇中心 / 登记下一件 → 送达."""
+    steps = []
+    if case.state in services.FINISHED:
+        return steps
+    if not case.proxy_mandate:
+        steps.append({"label": "签代办委托书", "url": reverse("proxy:mandate", args=[case.number])})
+        return steps
+    waiting = open_entry_case_ids([case.pk])
+    if _bucket(user, case, waiting) == "to_hand_over" and agent_holds(user, case):
+        steps.append({"label": "交镇中心", "url": reverse("proxy:handover_new")})
+        steps.append({"label": "登记下一件", "url": reverse("proxy:new")})
+    elif case.state == State.COMPLETED and agent_holds(user, case):
+        steps.append({"label": "送达并签收", "url": reverse("proxy:deliver", args=[case.number])})
+    return steps
+
+
 @login_required
 def case_page(request, number: str):
-    """One proxy case on the agent's phone: where it is, its timeline, photos of papers, next steps."""
+    """One proxy case on the agent's phone: where it is, its query code, its timeline, photos, next steps."""
     case = _case_or_404(request, number)
+    is_agent = Role.AGENT in scope_of(request.user).roles
+    mandate = Mandate.objects.filter(case=case).first()
     events = list(case.events.order_by("at", "id"))
     return render(
         request,
@@ -333,11 +377,26 @@ def case_page(request, number: str):
             "events": [(e, label_of(e.action)) for e in events],
             "materials": list(case.materials.select_related("material")),
             "photos": case.attachments.count(),
-            "mandate": Mandate.objects.filter(case=case).first(),
-            "may_deliver": case.state == State.COMPLETED and agent_holds(request.user, case),
-            "is_agent": Role.AGENT in scope_of(request.user).roles,
+            "mandate": mandate,
+            "steps": next_steps(request.user, case, mandate) if is_agent else [],
+            "is_agent": is_agent,
+            "finished": case.state in services.FINISHED,
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def send_query_code(request, number: str):
+    """The agent texts the villager the case number and query code from the case page."""
+    _agents_case_or_404(request, number)
+    try:
+        services.send_query_code(request.user, number)
+    except PAGE_ERRORS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "查询码已用短信发给村民。")
+    return redirect("proxy:case", number)
 
 
 @login_required
@@ -374,6 +433,8 @@ def mandate_page(request, number: str):
         "phone": request.POST.get("phone", case.applicant_phone),
     }
     context = {"case": case, "mandate": mandate, "form": form, "errors": errors}
+    context["steps"] = next_steps(request.user, case, mandate) if case.proxy_mandate else []
+    context["finished"] = case.state in services.FINISHED
     # Arriving from a registration: the phone forgets that draft (drafts.js), it is a case now.
     draft = request.GET.get("draft", "")
     context["draft_done"] = draft if DRAFT_KEY.fullmatch(draft) else ""
@@ -438,7 +499,7 @@ def register_page(request):
         {
             "report": report,
             "query": query,
-            "xlsx_url": "?".join(filter(None, ["register.xlsx", urlencode(params)])),
+            "xlsx_url": "?".join(filter(None, [reverse("proxy:register_xlsx"), urlencode(params)])),
         },
     )
 

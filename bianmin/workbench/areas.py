@@ -52,7 +52,7 @@ AREAS: dict[str, list[Area]] = {
     ],
     Role.AGENT: [
         Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),
-        Area("代办登记", "为村民登记申请、记录委托、拍照上传材料"),
+        Area("代办登记", "为村民登记申请、记录委托、拍照上传材料", "proxy:new"),
         Area("交接单", "送往镇中心的办件与带回的结果", "proxy:handovers"),
         Area("代办台账", "本人代办的登记、交接、办结、送达", "proxy:register"),
     ],

@@ -1,12 +1,19 @@
 """The signed-in home page (工作台) for every role, and the friendly error pages."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import FileResponse
 from django.shortcuts import render
 
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.queues import counts_for
 from bianmin.core.middleware import render_error
 from bianmin.workbench.areas import areas_for
+
+
+def _shown(area, counts) -> bool:
+    """A card is a link or nothing: a feature not built yet has no card, a queue not theirs neither."""
+    return area.queue in counts if area.queue else bool(area.url_name)
 
 
 @login_required
@@ -19,7 +26,7 @@ def home(request):
     areas = [
         (
             label,
-            [(area, counts.get(area.queue)) for area in role_areas if not area.queue or area.queue in counts],
+            [(area, counts.get(area.queue)) for area in role_areas if _shown(area, counts)],
         )
         for label, role_areas in areas_for(roles)
     ]
@@ -28,6 +35,14 @@ def home(request):
         "workbench/home.html",
         {"posts": posts, "areas": areas, "is_citizen": not scope.is_staff_member},
     )
+
+
+def favicon(request):
+    """/favicon.ico for browsers and bookmarks that ask the root; pages link the static file."""
+    path = finders.find("favicon.ico")
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def not_found(request, exception=None):

@@ -36,8 +36,8 @@ def fits(page):
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def sign_with_a_finger(page):
-    canvas = page.locator("[data-signature-pad] canvas")
+def sign_with_a_finger(page, within=None):
+    canvas = (within or page).locator("[data-signature-pad] canvas")
     canvas.scroll_into_view_if_needed()  # the mouse reaches only what is on the screen
     box = canvas.bounding_box()
     x, y = box["x"] + 30, box["y"] + box["height"] / 2
@@ -113,7 +113,8 @@ def test_proxy_walk_from_a_home_visit_to_delivery_at_phone_width(site, browser, 
     expect(agent.locator("#to_hand_over")).to_contain_text(number)
     agent.get_by_role("link", name="交镇中心").click()
     assert fits(agent)
-    agent.get_by_role("button", name="生成交接单").click()
+    sign_with_a_finger(agent)
+    agent.get_by_role("button", name="签名并生成交接单").click()
     agent.wait_for_url(re.compile(r"/proxy/handovers/\d+/$"))
     up_url = agent.url
     assert fits(agent)
@@ -122,7 +123,8 @@ def test_proxy_walk_from_a_home_visit_to_delivery_at_phone_width(site, browser, 
     clerk = sign_in(desk, site, "famen_clerk")
     clerk.goto(up_url)  # what scanning the sheet's QR code opens
     clerk.locator(f'input[name=received][value="{number}"]').check()
-    clerk.get_by_role("button", name="确认签收").click()
+    sign_with_a_finger(clerk)
+    clerk.get_by_role("button", name="签名并确认签收").click()
     expect(clerk.locator(".messages")).to_contain_text("已签收 1 件")
     clerk.goto(f"{site}/cases/{number}/")
     open_action(clerk, "受理").get_by_role("button", name="确认受理").click()
@@ -139,15 +141,18 @@ def test_proxy_walk_from_a_home_visit_to_delivery_at_phone_width(site, browser, 
 
     # --- the result comes back down, and the villager signs for it ------------------------------------
     clerk.goto(f"{site}/proxy/handovers/return/")
-    clerk.locator("section.card", has_text="王代办").get_by_role("button", name="生成带回交接单").click()
+    back = clerk.locator("section.card", has_text="王代办")
+    sign_with_a_finger(clerk, within=back)
+    back.get_by_role("button", name="签名并生成带回交接单").click()
     clerk.wait_for_url(re.compile(r"/proxy/handovers/\d+/$"))
     down_url = clerk.url
     assert down_url != up_url
 
     agent.goto(down_url)
     agent.locator(f'input[name=received][value="{number}"]').check()
+    sign_with_a_finger(agent)
     assert fits(agent)
-    agent.get_by_role("button", name="确认签收").click()
+    agent.get_by_role("button", name="签名并确认签收").click()
     expect(agent.locator(".messages")).to_contain_text("已签收 1 件")
     agent.goto(f"{site}/proxy/cases/{number}/")
     agent.get_by_role("link", name="送达并签收").click()

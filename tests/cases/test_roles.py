@@ -24,7 +24,11 @@ def test_citizen_applies_online_and_withdraws_their_own_case(api, now):
 
 def test_agent_registers_a_proxy_case_and_delivers_the_result(api, now):
     agent, clerk, minzheng = api("famen_agent"), api("famen_clerk"), api("famen_minzheng")
-    number = agent.post("cases", intake(make_item("promised"), channel="proxy")).json()["number"]
+    unsigned = agent.post("cases", intake(make_item("promised"), channel="proxy")).json()["number"]
+    # No mandate from the villager, no handover: the agent carries nobody's papers on their own word.
+    assert agent.post("handovers", {"direction": "up", "cases": [unsigned]}).status_code == 409
+    body = intake(make_item("promised"), n=2, channel="proxy", proxy={"home_visit": False, "mandate": True})
+    number = agent.post("cases", body).json()["number"]
     assert agent.post(f"cases/{number}/actions/accept", {}).status_code == 403
     up = agent.post("handovers", {"direction": "up", "cases": [number]}).json()
     clerk.post(f"handovers/{up['id']}/receive", {"received": [number]})

@@ -43,13 +43,13 @@ def test_handover_made_and_received_through_the_pages(api, now):
     item = make_item("promised")
     a, b = register(agent, item, 1), register(agent, item, 2)
     phone = _browser("famen_agent")
-    r = phone.post("/proxy/handovers/new/", {"cases": [a, b]})
+    r = phone.post("/proxy/handovers/new/", {"cases": [a, b], "signature": signature_png()})
     assert r.status_code == 302
     url = r["Location"]
     desk = _browser("famen_clerk")
     page = desk.get(url)
     assert "逐件签收" in page.content.decode()
-    r = desk.post(url, {"received": [a], f"note-{a}": "缺照片一张"})
+    r = desk.post(url, {"received": [a], f"note-{a}": "缺照片一张", "signature": signature_png()})
     assert r.status_code == 302
     handover = api("famen_clerk").get("handovers").json()["results"][0]
     assert handover["state"] == "partly_received"
@@ -80,11 +80,13 @@ def test_the_return_handover_and_the_delivery_through_the_pages(api, now):
     number = completed_at_township(agent, clerk, minzheng, make_item("promised"))
     desk = _browser("famen_clerk")
     assert number in desk.get("/proxy/handovers/return/").content.decode()
-    r = desk.post("/proxy/handovers/return/", {"agent": "famen_agent", "cases": [number]})
+    r = desk.post(
+        "/proxy/handovers/return/", {"agent": "famen_agent", "cases": [number], "signature": signature_png()}
+    )
     assert r.status_code == 302
     phone = _browser("famen_agent")
     assert "还没有交回" in phone.get(f"/proxy/cases/{number}/deliver/").content.decode()
-    phone.post(r["Location"], {"received": [number]})
+    phone.post(r["Location"], {"received": [number], "signature": signature_png()})
     with clock.pinned("2026-03-03T10:00:00+08:00"):
         r = phone.post(
             f"/proxy/cases/{number}/deliver/", {"receiver": "张秀兰", "signature": signature_png()}
