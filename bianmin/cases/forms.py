@@ -20,7 +20,7 @@ from bianmin.cases.actions.delivery import DELIVERY_METHODS
 from bianmin.cases.actions.files import SCAN
 from bianmin.cases.models import ApplicantKind, Case, Channel, MaterialStatus, Outcome, SuspensionKind
 from bianmin.cases.validators import check_applicant
-from bianmin.catalog.models import FieldType, Item
+from bianmin.catalog.models import CaseClass, FieldType, Item
 from bianmin.core.errors import ApiError
 
 WINDOW_CHANNELS = (Channel.WINDOW, Channel.PHONE, Channel.MOBILE)
@@ -168,6 +168,14 @@ class IntakeForm(forms.Form):
             self.fields["promise_date"] = forms.DateField(
                 label="承诺补齐日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
+            if item.case_class == CaseClass.INSTANT:
+                self.fields["result"] = forms.CharField(
+                    label="办理结果说明",
+                    max_length=2000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：已出具证明"}),
+                    help_text="即办件可当场受理并办结，申请人当场领取结果。",
+                )
             self.fields["refuse_reason"] = forms.CharField(
                 label="不予受理理由",
                 max_length=2000,
@@ -274,6 +282,7 @@ class IntakeForm(forms.Form):
             "promise_date": data.get("promise_date"),
             "missing": self.missing() if decision == "request_supplement" else None,
             "reason": data.get("refuse_reason") or "",
+            "result": data.get("result") or "",
         }
 
     def add_service_errors(self, exc: ApiError, *, missing: list[dict] | None = None) -> None:
@@ -308,7 +317,7 @@ class IntakeForm(forms.Form):
             return None
         if key == "reason":
             return "refuse_reason" if "refuse_reason" in self.fields else None
-        if key in ("deferred", "promise_date", "channel") and key in self.fields:
+        if key in ("deferred", "promise_date", "channel", "result") and key in self.fields:
             return key
         return None
 
@@ -352,9 +361,13 @@ class AcceptForm(ActionForm):
         label="容缺后补的材料", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     promise_date = _date("承诺补齐日期")
+    complete = forms.BooleanField(label="受理并办结（即办件，当场出具结果）", required=False, initial=True)
+    result = _reason("办理结果说明", required=False)
 
     def __init__(self, case, *args, **kwargs):
         super().__init__(case, *args, **kwargs)
+        if case.item.case_class != CaseClass.INSTANT:
+            del self.fields["complete"], self.fields["result"]
         rows = [
             r for r in case.materials.all() if r.status != MaterialStatus.RECEIVED and r.material.deferrable
         ]
@@ -366,6 +379,8 @@ class AcceptForm(ActionForm):
         return {
             "deferred": self.cleaned_data.get("deferred") or [],
             "promise_date": self.cleaned_data.get("promise_date"),
+            "complete": bool(self.cleaned_data.get("complete")),
+            "result": self.cleaned_data.get("result") or "",
         }
 
 

@@ -86,6 +86,9 @@ def intake(request):
             except ApiError as exc:
                 problem, status = _problem(exc), exc.status
             else:
+                if decision == "accept_complete":
+                    messages.success(request, f"已受理并办结：{case.number}")
+                    return _to_case(case.number, "completion_notice")
                 declared = REGISTRY.get(decision)
                 messages.success(request, f"已{declared.label if declared else '收件'}：{case.number}")
                 return _to_case(case.number, declared and declared.document)
@@ -264,6 +267,9 @@ def case_action(request, number: str, action: str):
             context = _case_context(request, fresh, problem=_problem(exc))
             return render(request, "cases/case.html", context, status=exc.status)
         else:
+            if action == "accept" and form.kwargs().get("complete"):
+                messages.success(request, "已受理并办结")
+                return _to_case(case.number, "completion_notice")
             messages.success(request, f"已{declared.label}")
             return _to_case(case.number, declared.document)
     else:

@@ -10,7 +10,7 @@ from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.clock import overdue_receipt
-from bianmin.cases.models import Location, MaterialStatus, Task
+from bianmin.cases.models import Location, MaterialStatus, Outcome, State, Task
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Invalid
 from bianmin.core.schemas import MaterialIn, Text
@@ -19,6 +19,9 @@ from bianmin.core.schemas import MaterialIn, Text
 class AcceptIn(ActionBody):
     deferred: list[int] = Field([], max_length=100, title="容缺后补的材料")
     promise_date: dt.date | None = Field(None, title="承诺补齐日期")
+    # 即办: accept and complete in one step (instant items only), issuing the result instead.
+    complete: bool = Field(False, title="受理并办结（即办件）")
+    result: Text = Field("", max_length=2000, title="办理结果说明")
 
 
 class MissingIn(Schema):
@@ -43,9 +46,18 @@ class WithdrawIn(ActionBody):
 
 
 @declare("accept", label="受理", schema=AcceptIn, document="acceptance_notice", form="AcceptForm")
-def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> None:
-    """受理: all required materials present, or the missing ones deferrable on a written promise (容缺)."""
+def accept(
+    act: Acting, *, deferred=(), promise_date: dt.date | None = None, complete: bool = False, result: str = ""
+) -> None:
+    """受理: all required materials present, or the missing ones deferrable on a written promise (容缺).
+
+    With `complete` an instant item (即办件) is accepted and completed (approved) in the same step: the
+    applicant leaves with the result, so the completion notice is issued instead of the acceptance notice."""
     case, calendar = act.case, act.calendar
+    if complete and case.item.case_class != CaseClass.INSTANT:
+        raise Invalid("只有即办件可以受理并办结", fields={"complete": "该事项不是即办件，请先受理"})
+    if complete and deferred:
+        raise Invalid("容缺受理的办件不能当场办结", fields={"deferred": "当场办结须材料齐全"})
     rows = list(case.materials.all())
     by_material = {row.material_id: row for row in rows}
     deferred_ids = set(deferred or ())
@@ -99,6 +111,15 @@ def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> 
         "late": late,
         "deferred": sorted(row.material_id for row in deferring),
     }
+    if complete:
+        case.outcome, case.completed_at = Outcome.APPROVED, act.now
+        case.result = _text(result)
+        case.completed_on_time = True
+        act.to_state = State.COMPLETED
+        act.note = case.result
+        act.data.update(complete=True, outcome=Outcome.APPROVED, on_time=True)
+        act.document_kind = "completion_notice"
+        act.document = {"outcome": case.get_outcome_display(), "result": case.result}
 
 
 @declare(
