@@ -172,6 +172,9 @@ class CaseFilter(PageQuery):
     center: str | None = Field(None, max_length=20)
     item: str | None = Field(None, max_length=40)
     q: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=60, description="申请人姓名（包含）")
+    id_tail: str | None = Field(None, pattern=r"^[0-9]{3}[0-9Xx]$", description="身份证号后四位")
+    phone_tail: str | None = Field(None, pattern=r"^[0-9]{4}$", description="联系电话后四位")
     received_from: dt.date | None = None
     received_to: dt.date | None = None
 
@@ -357,8 +360,20 @@ def list_cases(request, filters: Query[CaseFilter]):
         today=today,
         calendar=calendar,
         **filters.model_dump(
-            include={"q", "state", "case_class", "warning", "center", "item", "received_from", "received_to"}
-        ),
+            include={
+                "q",
+                "state",
+                "case_class",
+                "warning",
+                "center",
+                "item",
+                "received_from",
+                "received_to",
+                "name",
+                "id_tail",
+                "phone_tail",
+            }
+        ),  # fmt: skip
     )
     cases = cases.select_related(*CUSTODY_RELATED)  # custody in each row without a query per case
     count, page = paginate(with_details(cases.order_by("-received_at", "-id")), filters)

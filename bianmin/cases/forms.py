@@ -546,3 +546,40 @@ def form_for(action_name: str, case: Case, data=None) -> ActionForm:
     form = form_class(case, data)
     form.action = action_name
     return form
+
+
+# --- the center-wide search ------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    """办件查询: find a walk-in's case without its number — by name, ID or phone tail, item, dates, state."""
+
+    name = forms.CharField(label="申请人姓名", max_length=60, required=False)
+    id_tail = forms.RegexField(
+        label="身份证号后四位", regex=r"^[0-9]{3}[0-9Xx]$", required=False, max_length=4,
+        error_messages={"invalid": "请输入身份证号最后4位"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 6}),
+    )  # fmt: skip
+    phone_tail = forms.RegexField(
+        label="电话后四位", regex=r"^[0-9]{4}$", required=False, max_length=4,
+        error_messages={"invalid": "请输入电话最后4位数字"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "size": 6}),
+    )  # fmt: skip
+    number = forms.CharField(label="办件编号", max_length=40, required=False)
+    item = forms.CharField(label="事项", max_length=60, required=False)
+    received_from = _date("收件日期自")
+    received_to = _date("至")
+    state = forms.ChoiceField(label="状态", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from bianmin.cases.models import State
+
+        self.fields["state"].choices = [("", "全部状态"), *State.choices]
+
+    def filters(self) -> dict:
+        """The cleaned input as `filter_cases` keywords (empty when nothing was asked)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if "item" in data:
+            data["item_name"] = data.pop("item")
+        return data

@@ -5,6 +5,8 @@ selectors; what a form shows (422 on the field, 409/403 banner on the case page)
 NotFound falls through to core.middleware's 404 page — never a 500.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,11 +19,17 @@ from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import custody, queues, services
 from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
-from bianmin.cases.clock import overdue_receipt, warning_of
+from bianmin.cases.clock import overdue_receipt, time_left_words, warning_of
 from bianmin.cases.documents import KINDS
-from bianmin.cases.forms import IntakeForm, form_for
+from bianmin.cases.forms import IntakeForm, SearchForm, form_for
 from bianmin.cases.models import ApplicantKind, Channel, State
-from bianmin.cases.selectors import case_for, filter_cases, latest_documents
+from bianmin.cases.selectors import (
+    case_for,
+    cases_visible_to,
+    filter_cases,
+    latest_documents,
+    with_details,
+)
 from bianmin.cases.validators import mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
@@ -131,6 +139,7 @@ def queue(request, key: str):
             "light": warning_of(case, ctx.today, ctx.calendar).color,
             "overdue_receipt": overdue_receipt(case, ctx.today, ctx.calendar),
             "extension_request": (case.extension_requests or [None])[0],
+            "time_left": time_left_words(case, ctx.today, ctx.calendar),
         }
         for case in page
     ]
@@ -149,6 +158,35 @@ def queue(request, key: str):
             "classes": CaseClass.choices,
         },
     )
+
+
+# --- the center-wide search -----------------------------------------------------------------------
+
+
+@login_required
+def search(request):
+    """办件查询: every case the caller may see (cases_visible_to), found by applicant, tails, item, dates."""
+    if not scope_of(request.user).is_staff_member:
+        raise Http404
+    form = SearchForm(request.GET or None)
+    page, rows, query = None, [], ""
+    if form.is_bound and form.is_valid() and (filters := form.filters()):
+        ctx = queues.context(request.user)
+        cases = filter_cases(
+            cases_visible_to(request.user), today=ctx.today, calendar=ctx.calendar, **filters
+        ).order_by("-received_at", "-id")
+        page = Paginator(with_details(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "case": case,
+                "light": warning_of(case, ctx.today, ctx.calendar).color,
+                "id_number": mask_id_number(case.applicant_id_number) or case.applicant_credit_code,
+                "phone": mask_phone(case.applicant_phone),
+            }
+            for case in page
+        ]
+        query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    return render(request, "cases/search.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 # --- the case page ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/new/", pages.intake, name="new"),
     path("cases/new/items/", pages.intake_items, name="intake_items"),
     path("cases/queue/<slug:key>/", pages.queue, name="queue"),
+    path("cases/search/", pages.search, name="search"),
     path("cases/<str:number>/", pages.case_page, name="case"),
     path("cases/<str:number>/actions/<slug:action>/", pages.case_action, name="action"),
     path("cases/<str:number>/reveal/", pages.reveal, name="reveal"),

@@ -109,3 +109,11 @@ def check_applicant(applicant: dict) -> tuple[dict, dict]:
         if CONTROL_CHARACTERS.search(out.get(f"applicant_{key}") or ""):
             errors[key] = "含有不可见的控制字符，请重新输入"
     return out, errors
+
+
+def applicant_tails(id_number: str, phone: str) -> dict:
+    """The stored tails the search filters on: last four of the ID number (X upper-cased) and phone."""
+    return {
+        "applicant_id_tail": (id_number or "").strip().upper()[-4:],
+        "applicant_phone_tail": (phone or "").strip()[-4:],
+    }

@@ -31,7 +31,7 @@ from bianmin.cases.models import (
     NumberPrefix,
     State,
 )
-from bianmin.cases.validators import check_applicant
+from bianmin.cases.validators import applicant_tails, check_applicant
 from bianmin.catalog.models import FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
@@ -294,6 +294,7 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         county=center.region_id[:6] + "000000",
         lead_department_id=item.lead_department_id,
         holder_kind=Location.VILLAGE if channel == Channel.PROXY and village else Location.TOWNSHIP,
+        **applicant_tails(applicant.get("applicant_id_number", ""), applicant.get("applicant_phone", "")),
         **applicant,
     )
     CaseMaterial.objects.bulk_create(
