@@ -25,7 +25,7 @@ from bianmin.cases.selectors import (
     with_details,
 )
 from bianmin.cases.tracking import find_tracked, timeline
-from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.cases.validators import birth_and_sex, mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
@@ -80,6 +80,8 @@ class ApplicantOut(Schema):
     contact_name: str | None = None
     phone: str
     address: str | None = None
+    birth_date: str | None = Field(None, description="出生日期（由身份证号得出）")
+    sex: str | None = Field(None, description="性别（由身份证号得出）")
 
 
 class TaskOut(Schema):
@@ -88,6 +90,16 @@ class TaskOut(Schema):
     by: str | None
     at: str | None
     reason: str | None = None
+    opinion: str | None = Field(None, description="会签意见")
+
+
+class SuspensionOut(Schema):
+    kind: str
+    kind_label: str
+    reason: str
+    started_on: str
+    expected_end: str | None
+    ended_on: str | None
 
 
 class EventOut(Schema):
@@ -152,6 +164,7 @@ class CaseOut(Schema):
     events: list[EventOut] | None = None
     documents: list[DocumentOut]
     materials: list[MaterialOut] | None = None
+    suspensions: list[SuspensionOut] | None = None
     answers: dict[str, Any] | None = None
     allowed_actions: list[str] | None = None
     custody: CustodyRef | None = None
@@ -229,7 +242,14 @@ def _applicant(case: Case, revealed: dict | None) -> dict:
     phone = revealed["phone"] if revealed else mask_phone(case.applicant_phone)
     if case.applicant_kind == ApplicantKind.PERSON:
         id_number = revealed["id_number"] if revealed else mask_id_number(case.applicant_id_number)
-        return {**out, "id_number": id_number, "phone": phone}
+        birth, sex = birth_and_sex(case.applicant_id_number)
+        return {
+            **out,
+            "id_number": id_number,
+            "phone": phone,
+            "birth_date": birth.isoformat() if birth else None,
+            "sex": sex or None,
+        }
     return {
         **out,
         "credit_code": case.applicant_credit_code,
@@ -270,6 +290,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "by": t.decided_by.display_name if t.decided_by else None,
                 "at": iso(t.decided_at),
                 "reason": t.reason or None,
+                "opinion": t.opinion or None,
             }
             for t in case.tasks.all()
         ],
@@ -313,6 +334,17 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "files": files_by_row.get(row.pk, []),
             }
             for row in case.materials.all()
+        ]
+        out["suspensions"] = [
+            {
+                "kind": s.kind,
+                "kind_label": s.get_kind_display(),
+                "reason": s.reason,
+                "started_on": s.started_on.isoformat(),
+                "expected_end": s.expected_end.isoformat() if s.expected_end else None,
+                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+            }
+            for s in case.suspensions.all()
         ]
         out["answers"] = case.answers
     return out

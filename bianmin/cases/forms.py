@@ -338,8 +338,12 @@ class ActionForm(forms.Form):
     def kwargs(self) -> dict:
         return {}
 
+    # A service field this form shows under another name (request_file → the scan's file field).
+    field_map: dict[str, str] = {}
+
     def add_service_errors(self, exc: ApiError) -> None:
         for key, why in (exc.fields or {}).items():
+            key = self.field_map.get(key, key)
             self.add_error(key if key in self.fields else None, why)
         if not exc.fields:
             self.add_error(None, exc.message)
@@ -461,9 +465,13 @@ class SupplementForm(MaterialListForm):
 class SuspendForm(ActionForm):
     kind = forms.ChoiceField(label="特别程序", choices=SuspensionKind.choices)
     reason = _reason("理由")
+    expected_end = forms.DateField(
+        label="预计结束日期", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": REQUIRED}, help_text="将写入暂停计时告知书",
+    )  # fmt: skip
 
     def kwargs(self):
-        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}
+        return {k: self.cleaned_data[k] for k in ("kind", "reason", "expected_end")}
 
 
 class DaysForm(ActionForm):
@@ -497,6 +505,33 @@ class CompleteForm(ActionForm):
 
     def kwargs(self):
         return {k: self.cleaned_data[k] for k in ("outcome", "result", "reason")}
+
+
+class WithdrawForm(ActionForm):
+    """撤回: the reason, and the applicant's written request scanned (the API also takes a signature)."""
+
+    field_map = {"request_file": "request_scan", "signature": "request_scan"}
+    reason = _reason("撤回原因")
+    request_scan = ScanField(label="申请人书面撤回申请（扫描件或照片）")
+
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        self.fields["request_scan"].widget = forms.ClearableFileInput(attrs={"accept": ScanField.accept})
+        self.fields["request_scan"].help_text = "申请人本人网上撤回的无需上传；窗口代为撤回须留存书面申请。"
+
+    def kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+    def uploads(self, user, number) -> dict:
+        """Store the scan first (in the action's transaction), so the action names it as the request."""
+        from bianmin.cases.actions.files import attach_scan
+
+        scans = self.cleaned_data.get("request_scan") or []
+        if not scans:
+            return {}
+        attachment = attach_scan(user, number, scans[0])
+        self.stored = attachment
+        return {"request_file": attachment.pk}
 
 
 class DeliverForm(ActionForm):
@@ -539,11 +574,11 @@ def generic_form(action_name: str) -> type[ActionForm]:
     return type(f"{schema.__name__}Form", (ActionForm,), {**fields, "kwargs": kwargs})
 
 
-def form_for(action_name: str, case: Case, data=None) -> ActionForm:
+def form_for(action_name: str, case: Case, data=None, files=None) -> ActionForm:
     """The form the case page shows for an action: the one its declaration names, else the generic one."""
     declared = registry.REGISTRY[action_name].form
     form_class = globals()[declared] if declared else generic_form(action_name)
-    form = form_class(case, data)
+    form = form_class(case, data, files)
     form.action = action_name
     return form
 

@@ -377,8 +377,9 @@ class Walk:
             case.resume_to = State.ACCEPTED
             started = self.at.date()
             self.out.suspension = Suspension(
-                case=case, kind=kind, reason="依法进入特别程序", started_on=started
-            )
+                case=case, kind=kind, reason="依法进入特别程序", started_on=started,
+                expected_end=started + dt.timedelta(days=14),
+            )  # fmt: skip
             if not self.step(rng.randint(3, 10), lead, "resume", State.ACCEPTED):
                 return self.finish(materials, None)
             paused = place.calendar.workdays_between(started, self.at.date()).days

@@ -303,6 +303,8 @@ class Task(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # 会签意见: what the department wrote when it agreed (a denial's words stay in `reason`).
+    opinion = models.TextField("会签意见", blank=True, default="")
 
     class Meta:
         verbose_name = "联办任务"
@@ -330,6 +332,8 @@ class Suspension(models.Model):
     kind = models.CharField(max_length=16, choices=SuspensionKind.choices)
     reason = models.TextField()
     started_on = models.DateField()
+    # When the special procedure is expected to end (told to the applicant in the suspension notice).
+    expected_end = models.DateField("预计结束日期", null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     workdays = models.PositiveIntegerField(null=True, blank=True)
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from bianmin.cases.selectors import (
     latest_documents,
     with_details,
 )
-from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.cases.validators import birth_and_sex, mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
@@ -254,7 +255,10 @@ def _proxy_context(case, events) -> dict:
 
 def _applicant(case, revealed: dict | None) -> dict:
     person = case.applicant_kind == ApplicantKind.PERSON
+    birth, sex = birth_and_sex(case.applicant_id_number) if person else (None, "")
     return {
+        "birth_date": birth,
+        "sex": sex,
         "person": person,
         "name": case.applicant_name,
         "id_number": (revealed or {}).get("id_number") or mask_id_number(case.applicant_id_number),
@@ -280,6 +284,21 @@ def case_page(request, number: str):
     return render(request, "cases/case.html", _case_context(request, case))
 
 
+def _act_with_uploads(user, case, action: str, form) -> None:
+    """Dispatch the page's action; a form with files (the written withdrawal request) stores them first,
+    in the same transaction, and removes the stored file again when the action is refused."""
+    try:
+        with transaction.atomic():
+            extra = form.uploads(user, case.number) if hasattr(form, "uploads") else {}
+            body = {"version": form.cleaned_data.get("version"), **form.kwargs(), **extra}
+            dispatch(action, user, case.number, body)
+    except ApiError:
+        stored = getattr(form, "stored", None)
+        if stored is not None:
+            stored.file.delete(save=False)
+        raise
+
+
 @login_required
 @require_POST
 def case_action(request, number: str, action: str):
@@ -287,15 +306,10 @@ def case_action(request, number: str, action: str):
     if declared is None:
         raise Http404
     case = _case_or_404(request, number)
-    form = form_for(action, case, request.POST)
+    form = form_for(action, case, request.POST, request.FILES)
     if form.is_valid():
         try:
-            dispatch(
-                action,
-                request.user,
-                case.number,
-                {"version": form.cleaned_data.get("version"), **form.kwargs()},
-            )
+            _act_with_uploads(request.user, case, action, form)
         except Invalid as exc:
             form.add_service_errors(exc)
             status, problem = exc.status, None

@@ -35,7 +35,10 @@ def issued(api, now):
         f"cases/{number}/actions/accept", {"deferred": [hukou], "promise_date": "2026-03-06"}
     )
     assert accepted.status_code == 200, accepted.content
-    minzheng.post(f"cases/{number}/actions/suspend", {"kind": "publicity", "reason": "公示七日"})
+    minzheng.post(
+        f"cases/{number}/actions/suspend",
+        {"kind": "publicity", "reason": "公示七日", "expected_end": "2026-04-30"},
+    )
     with clock.pinned("2026-03-04T09:00:00+08:00"):
         minzheng.post(f"cases/{number}/actions/resume", {})
         director.post(f"cases/{number}/actions/extend", {"days": 5, "reason": "需上门核实"})

@@ -9,7 +9,9 @@ from pydantic import Field
 from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
+from bianmin.cases.actions.files import signature_png, store_file
 from bianmin.cases.clock import overdue_receipt
+from bianmin.cases.lifecycle import APPLICANT
 from bianmin.cases.models import Location, MaterialStatus, Outcome, State, Task
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Invalid
@@ -43,6 +45,9 @@ class RefuseIn(ActionBody):
 
 class WithdrawIn(ActionBody):
     reason: Text = Field("", max_length=2000, title="撤回原因")
+    # The applicant's written request: a scan already uploaded to the case, or a signature-pad PNG.
+    request_file: int | None = Field(None, title="书面撤回申请（已上传文件的编号）")
+    signature: str | None = Field(None, max_length=600_000, title="申请人签名（PNG data URI）")
 
 
 @declare("accept", label="受理", schema=AcceptIn, document="acceptance_notice", form="AcceptForm")
@@ -213,10 +218,30 @@ def refuse(act: Acting, *, reason: str) -> None:
     act.document = {"reason": reason}
 
 
-@declare("withdraw", label="撤回申请", schema=WithdrawIn, irreversible=True)
-def withdraw(act: Acting, *, reason: str = "") -> None:
-    """撤回: at the applicant's request, any time before completion."""
+@declare("withdraw", label="撤回申请", schema=WithdrawIn, irreversible=True, form="WithdrawForm")
+def withdraw(act: Acting, *, reason: str = "", request_file: int | None = None, signature: str | None = None):
+    """撤回: at the applicant's request, any time before completion — with the reason and, when staff
+    record it, the applicant's written request (a scan of it, or the applicant's signature)."""
     case = act.case
+    errors: dict[str, str] = {}
+    if not _text(reason):
+        errors["reason"] = "请写明撤回原因"
+    attachment = None
+    if request_file is not None:
+        attachment = next((a for a in case.attachments.all() if a.pk == request_file), None)
+        if attachment is None:
+            errors["request_file"] = "不是本办件已上传的文件"
+    elif not signature and act.role != APPLICANT:
+        # The applicant's own account is its written request; at the window the paper must be kept.
+        errors["request_file"] = "请上传申请人的书面撤回申请，或由申请人签名"
+    png = None
+    if signature and request_file is None and not errors:
+        png = signature_png(signature)
+    if errors:
+        raise Invalid("撤回信息有误", fields=errors)
+    if png is not None:
+        attachment = store_file(case, act.user, png, "image/png", "撤回申请签名.png")
+        loaded(case, "attachments").append(attachment)
     for suspension in case.suspensions.all():
         if suspension.ended_on is None:
             suspension.ended_on = act.today
@@ -227,3 +252,7 @@ def withdraw(act: Acting, *, reason: str = "") -> None:
             Location.TOWNSHIP
         )  # withdrawn at the county stage: the file returns to the township
     act.note = _text(reason)
+    act.data = {
+        "request_file": attachment.pk if attachment else None,
+        "signed": png is not None,
+    }
