@@ -2,7 +2,6 @@
 
 from bianmin.cases.models import Custody, Event
 from bianmin.proxy.models import Handover, HandoverCase
-
 from tests.cases.factories import SIGNATURE
 
 from .factories import completed_at_township, hand_up, make_item, register, to_township

@@ -8,8 +8,8 @@ from pydantic import Field
 
 from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
-from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.actions.files import signature_png, store_file
+from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.clock import overdue_receipt
 from bianmin.cases.lifecycle import APPLICANT
 from bianmin.cases.models import Location, MaterialStatus, Outcome, State, Task
