@@ -9,6 +9,7 @@ refuse back on the right field in Chinese.
 
 import datetime as dt
 import functools
+import re
 import typing
 import uuid
 from decimal import Decimal
@@ -397,6 +398,10 @@ class MaterialListForm(ActionForm):
     def material_fields(self):
         return [[self[n] for n in self.fields if n.startswith(f"m{row.material_id}_")] for row in self.rows()]
 
+    def other_fields(self):
+        """The form's own fields after the material list (the supplement's due date)."""
+        return [f for f in self.visible_fields() if not re.match(r"m\d+_", f.name)]
+
 
 class RequestSupplementForm(MaterialListForm):
     def __init__(self, case, *args, **kwargs):
@@ -410,6 +415,8 @@ class RequestSupplementForm(MaterialListForm):
                 label="原因", max_length=300, required=False,
                 initial=(row.reason or DEFAULT_SUPPLEMENT_REASON) if lacking else "",
             )  # fmt: skip
+        self.fields["due"] = _date("补正期限")
+        self.fields["due"].help_text = "不填则为10个工作日后"
 
     def kwargs(self):
         data, missing = self.cleaned_data, []
@@ -418,7 +425,7 @@ class RequestSupplementForm(MaterialListForm):
                 missing.append(
                     {"material": row.material_id, "reason": data.get(f"m{row.material_id}_reason", "")}
                 )
-        return {"missing": missing}
+        return {"missing": missing, "due": data.get("due")}
 
     def add_service_errors(self, exc):
         listed = self.kwargs()["missing"] if hasattr(self, "cleaned_data") else []
@@ -427,6 +434,8 @@ class RequestSupplementForm(MaterialListForm):
             index = rest.partition(".")[0]
             if head == "missing" and index.isdigit() and int(index) < len(listed):
                 self.add_error(f"m{listed[int(index)]['material']}_reason", why)
+            elif key == "due":
+                self.add_error("due", why)
             else:
                 self.add_error(None, why)
 
@@ -502,6 +511,14 @@ class CompleteForm(ActionForm):
     )
     result = _reason("结果说明", required=False)
     reason = _reason("不予许可理由（不予许可时必填）", required=False)
+
+    def __init__(self, case, *args, **kwargs):
+        from bianmin.cases.documents import denial_word
+
+        super().__init__(case, *args, **kwargs)
+        word = denial_word(case.item)
+        self.fields["outcome"].choices = [(Outcome.APPROVED, "准予"), (Outcome.DENIED, word)]
+        self.fields["reason"].label = f"{word}理由（{word}时必填）"
 
     def kwargs(self):
         return {k: self.cleaned_data[k] for k in ("outcome", "result", "reason")}

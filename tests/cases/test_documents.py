@@ -76,7 +76,8 @@ def test_document_pdf_has_chinese_text_and_a_qr_to_tracking(issued, kind, tmp_pa
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
-    assert KINDS[kind] in text
+    # make_item's items are benefits (给付): their negative decision is worded 不予批准, not 不予许可.
+    assert (KINDS[kind] if kind != "denial_decision" else "不予批准决定书") in text
     assert case["number"] in text
     assert "法门镇便民服务中心" in text and "0917-55071000" in text  # the center and its supervision phone
     if kind in ("refusal_notice", "denial_decision"):

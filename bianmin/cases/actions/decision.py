@@ -7,6 +7,7 @@ from pydantic import Field
 from bianmin.cases.actions.base import Acting
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
+from bianmin.cases.documents import denial_word
 from bianmin.cases.lifecycle import APPROVER
 from bianmin.cases.models import Location, Outcome, State, TaskState
 from bianmin.catalog.models import CaseClass
@@ -175,7 +176,8 @@ def complete(act: Acting, *, outcome: str | None = None, reason: str = "", resul
     if outcome not in Outcome.values:
         raise Invalid("请选择办理结果", fields={"outcome": "应为 approved 或 denied"})
     if outcome == Outcome.DENIED and not _text(reason):
-        raise Invalid("不予许可须写明理由", fields={"reason": "请写明不予许可的理由"})
+        word = denial_word(case.item)
+        raise Invalid(f"{word}须写明理由", fields={"reason": f"请写明{word}的理由"})
     case.outcome, case.completed_at = outcome, act.now
     case.result, case.reason = _text(result), _text(reason) if outcome == Outcome.DENIED else case.reason
     if outcome == Outcome.DENIED:

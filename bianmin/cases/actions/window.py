@@ -33,6 +33,10 @@ class MissingIn(Schema):
 
 class RequestSupplementIn(ActionBody):
     missing: list[MissingIn] = Field([], max_length=100)
+    due: dt.date | None = Field(None, title="补正期限（默认10个工作日）")
+
+
+SUPPLEMENT_DAYS = 10  # working days the applicant is given to bring what is missing, unless the clerk says
 
 
 class SupplementIn(ActionBody):
@@ -134,11 +138,15 @@ def accept(
     document="supplement_notice",
     form="RequestSupplementForm",
 )
-def request_supplement(act: Acting, *, missing: list[dict]) -> None:
-    """一次性告知: every missing or defective material at once, each with its reason, in one notice."""
+def request_supplement(act: Acting, *, missing: list[dict], due: dt.date | None = None) -> None:
+    """一次性告知: every missing or defective material at once, each with its reason, in one notice that
+    says by when and where to bring them."""
     case = act.case
     by_material = {row.material_id: row for row in case.materials.all()}
     errors: dict[str, str] = {}
+    if due is not None and due <= act.today:
+        errors["due"] = "补正期限应晚于今天"
+    due = due or act.calendar.add_workdays(act.today, SUPPLEMENT_DAYS).date
     if not missing:
         errors["missing"] = "至少列出一项需补正的材料"
     listed = []
@@ -160,11 +168,18 @@ def request_supplement(act: Acting, *, missing: list[dict]) -> None:
         row.save(update_fields=["status", "reason"])
     case.supplement_requested_at = act.now
     items = [
-        {"material": row.material.name, "standard": row.material.standard, "reason": r} for row, r in listed
+        {
+            "material": row.material.name,
+            "standard": row.material.standard,
+            "reason": r,
+            "originals": row.material.originals,
+            "copies": row.material.copies,
+        }
+        for row, r in listed
     ]
     act.note = "；".join(f"{i['material']}：{i['reason']}" for i in items)
-    act.data = {"missing": items}
-    act.document = {"missing": items}
+    act.data = {"missing": items, "due": due.isoformat()}
+    act.document = {"missing": items, "due": f"{due:%Y年%m月%d日}"}
 
 
 def check_materials(item, materials: list[dict], errors: dict, field: str = "materials") -> dict[int, dict]:
