@@ -161,6 +161,17 @@ class IntakeForm(forms.Form):
                     ),
                 )
         if decisions:
+            # The window checks the ID against this center's earlier cases (a warning, never a block).
+            from django.urls import reverse
+
+            self.fields["id_number"].widget.attrs.update(
+                {
+                    "hx-get": reverse("cases:intake_id_check"),
+                    "hx-trigger": "change, keyup changed delay:400ms",
+                    "hx-target": "#id-check",
+                    "hx-include": "[name=name]",
+                }
+            )
             deferrable = [(m.pk, m.name) for m in self.materials if m.deferrable]
             self.fields["deferred"] = forms.TypedMultipleChoiceField(
                 label="容缺后补的材料", choices=deferrable, coerce=int, required=False,

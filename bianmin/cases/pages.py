@@ -23,7 +23,7 @@ from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_o
 from bianmin.cases.clock import overdue_receipt, time_left_words, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import IntakeForm, SearchForm, form_for
-from bianmin.cases.models import ApplicantKind, Channel, State
+from bianmin.cases.models import ApplicantKind, Case, Channel, State
 from bianmin.cases.selectors import (
     case_for,
     cases_visible_to,
@@ -34,6 +34,7 @@ from bianmin.cases.selectors import (
 from bianmin.cases.validators import birth_and_sex, mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
+from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
 from bianmin.regions.models import Center
 
@@ -70,6 +71,31 @@ def intake_items(request):
     )
 
 
+def id_facts(center, id_number: str, name: str) -> dict:
+    """出生日期 and 性别 from the ID number, and the other names it came under at this center (a warning)."""
+    id_number, name = (id_number or "").strip().upper()[:18], (name or "").strip()[:100]
+    birth, sex = birth_and_sex(id_number)
+    others = []
+    if birth is not None:
+        others = list(
+            Case.objects.filter(
+                center=center, applicant_id_tail=id_number[-4:], applicant_id_number=id_number
+            )
+            .exclude(applicant_name=name)
+            .values_list("applicant_name", flat=True)
+            .distinct()[:3]
+        )
+    return {"birth_date": birth, "sex": sex, "other_names": others if name else []}
+
+
+@login_required
+def intake_id_check(request):
+    """htmx on the intake form's ID field: warn (never block) when the ID came here under another name."""
+    center = _intake_center(request)
+    facts = id_facts(center, request.GET.get("id_number", ""), request.GET.get("name", ""))
+    return render(request, "cases/partials/id_check.html", {"id_facts": facts})
+
+
 @login_required
 def intake(request):
     center = _intake_center(request)
@@ -77,7 +103,12 @@ def intake(request):
     q = request.GET.get("q", "")[:60]
     item = catalog.published_item(code) if code else None
     if item is None or not center.region_id.startswith(item.region.prefix):
-        context = {"center": center, "q": q, "items": catalog.intake_choices(center.region, q)}
+        context = {
+            "center": center,
+            "q": q,
+            "items": catalog.intake_choices(center.region, q),
+            "popular": queues.popular_items(center, clock.today()) if not q else [],
+        }
         return render(request, "cases/intake.html", context)
     form = IntakeForm(item, request.POST or None, request.FILES or None)
     status, problem = 200, None
@@ -95,6 +126,10 @@ def intake(request):
             except ApiError as exc:
                 problem, status = _problem(exc), exc.status
             else:
+                facts = id_facts(center, case.applicant_id_number, case.applicant_name)
+                if facts["other_names"]:
+                    names = "、".join(facts["other_names"])
+                    messages.warning(request, f"注意：该身份证号在本中心曾以“{names}”的姓名办件，请核对。")
                 if decision == "accept_complete":
                     messages.success(request, f"已受理并办结：{case.number}")
                     return _to_case(case.number, "completion_notice")
@@ -103,7 +138,10 @@ def intake(request):
                 return _to_case(case.number, declared and declared.document)
         else:
             status = 422
-    context = {"center": center, "item": item, "form": form, "problem": problem}
+    facts = (
+        id_facts(center, form.data.get("id_number", ""), form.data.get("name", "")) if form.is_bound else {}
+    )
+    context = {"center": center, "item": item, "form": form, "problem": problem, "id_facts": facts}
     return render(request, "cases/intake.html", context, status=status)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("track/<str:number>/", views.track, name="track"),
     path("cases/new/", pages.intake, name="new"),
     path("cases/new/items/", pages.intake_items, name="intake_items"),
+    path("cases/new/id-check/", pages.intake_id_check, name="intake_id_check"),
     path("cases/queue/<slug:key>/", pages.queue, name="queue"),
     path("cases/search/", pages.search, name="search"),
     path("cases/<str:number>/", pages.case_page, name="case"),
