@@ -167,7 +167,7 @@ class IntakeForm(forms.Form):
             self.fields["id_number"].widget.attrs.update(
                 {
                     "hx-get": reverse("cases:intake_id_check"),
-                    "hx-trigger": "change, keyup changed delay:400ms",
+                    "hx-trigger": "input changed delay:400ms, change",
                     "hx-target": "#id-check",
                     "hx-include": "[name=name]",
                 }
@@ -606,7 +606,8 @@ def form_for(action_name: str, case: Case, data=None, files=None) -> ActionForm:
     """The form the case page shows for an action: the one its declaration names, else the generic one."""
     declared = registry.REGISTRY[action_name].form
     form_class = globals()[declared] if declared else generic_form(action_name)
-    form = form_class(case, data, files)
+    # Every action form sits on the same page: ids carry the action's name, so each label finds its field.
+    form = form_class(case, data, files, auto_id=f"id_{action_name}_%s")
     form.action = action_name
     return form
 
