@@ -11,7 +11,7 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.accounts.services import client_address
 from bianmin.cases import services
-from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_label
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.custody import CUSTODY_RELATED, custody_of
 from bianmin.cases.documents import render_pdf
@@ -308,7 +308,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "actor": e.actor_name or None,
                 "role": e.role,
                 "action": e.action,
-                "label": label_of(e.action),
+                "label": event_label(e),
                 "from": e.from_state,
                 "to": e.to_state,
                 "note": e.note,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import custody, queues, services
-from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_label
 from bianmin.cases.clock import overdue_receipt, time_left_words, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import IntakeForm, SearchForm, form_for
@@ -274,7 +274,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
-        "events": [(e, label_of(e.action), ROLE_LABELS.get(e.role, "")) for e in events],
+        "events": [(e, event_label(e), ROLE_LABELS.get(e.role, "")) for e in events],
         **_proxy_context(case, events),
         "problem": problem,
     }

@@ -13,6 +13,7 @@ def test_accept_with_complete_finishes_an_instant_case_and_issues_the_completion
     body = r.json()
     assert body["state"] == "completed" and body["outcome"] == "approved"
     assert body["accepted_at"] and body["completed_at"] and body["deadline"] == "2026-03-02"
+    assert body["events"][-1]["label"] == "受理并办结"
     kinds = {d["kind"] for d in body["documents"]}
     assert "completion_notice" in kinds and "acceptance_notice" not in kinds
     case = Case.objects.get(number=number)
