@@ -274,10 +274,20 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
+        "sent_back": _sent_back(case, events),
         "events": [(e, event_label(e), ROLE_LABELS.get(e.role, "")) for e in events],
         **_proxy_context(case, events),
         "problem": problem,
     }
+
+
+def _sent_back(case, events):
+    """The county's send-back the township has not answered yet (no escalation since), else None."""
+    if case.state != State.ACCEPTED:
+        return None
+    steps = [e for e in events if e.action in ("send_back", "escalate")]
+    last = max(steps, key=lambda e: (e.at, e.pk), default=None)
+    return last if last is not None and last.action == "send_back" else None
 
 
 def _proxy_context(case, events) -> dict:

@@ -180,7 +180,7 @@ def test_the_county_returns_an_escalated_case_and_the_township_sends_it_up_again
 
     sign_in(page, site, "famen_minzheng")
     page.goto(f"{site}/cases/{case.number}/")
-    expect(page.locator("ol.timeline")).to_contain_text("请补充申请人家庭成员收入的入户核查记录")
+    expect(page.locator(".sent-back")).to_contain_text("请补充申请人家庭成员收入的入户核查记录")
     form = open_action(page, "初审上报")
     form.get_by_label("初审意见").fill("已补充入户核查记录，家庭收入符合特困供养条件")
     look(page, "township-re-escalate")
