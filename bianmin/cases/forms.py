@@ -535,6 +535,22 @@ class CompleteForm(ActionForm):
         return {k: self.cleaned_data[k] for k in ("outcome", "result", "reason")}
 
 
+class ApproveForm(ActionForm):
+    """会签同意: the opinion; the department is the viewer's own pending task (the service picks it)."""
+
+    opinion = _reason("会签意见", required=False)
+
+    def kwargs(self):
+        return {"opinion": self.cleaned_data["opinion"]}
+
+
+class DenyForm(ActionForm):
+    reason = _reason("不同意的理由")
+
+    def kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
 class WithdrawForm(ActionForm):
     """撤回: the reason, and the applicant's written request scanned (the API also takes a signature)."""
 

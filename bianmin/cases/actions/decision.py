@@ -71,12 +71,14 @@ def _decide(act: Acting, decision: str, reason: str, department: str | None, opi
     act.data = {"department": task.department.code}
 
 
-@declare("approve", label="会签同意", schema=ApproveIn, offer=_pending_for_viewer)
+@declare("approve", label="会签同意", schema=ApproveIn, offer=_pending_for_viewer, form="ApproveForm")
 def approve(act: Acting, *, department: str | None = None, opinion: str = "") -> None:
     _decide(act, "approve", "", department, opinion)
 
 
-@declare("deny", label="会签不同意", schema=DenyIn, offer=_pending_for_viewer, irreversible=True)
+@declare(
+    "deny", label="会签不同意", schema=DenyIn, offer=_pending_for_viewer, irreversible=True, form="DenyForm"
+)
 def deny(act: Acting, *, reason: str = "", department: str | None = None) -> None:
     _decide(act, "deny", reason, department)
 
