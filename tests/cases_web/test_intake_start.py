@@ -56,3 +56,19 @@ def test_the_window_accepts_and_completes_an_instant_item_in_one_step(signed_in,
     assert case.state == "completed" and case.result == "当场出具"
     promised = item("promised")
     assert 'value="accept_complete"' not in clerk.get(f"/cases/new/?item={promised.code}").content.decode()
+
+
+def test_the_case_page_offers_accept_and_complete_for_an_instant_item(signed_in, now):
+    from bianmin.cases.models import Case
+
+    case = receive("instant", n=1)
+    clerk = signed_in("famen_clerk")
+    assert "受理并办结（即办件" in clerk.get(f"/cases/{case.number}/").content.decode()
+    r = clerk.post(
+        f"/cases/{case.number}/actions/accept/",
+        {"version": case.version, "complete": "on", "result": "当场出具"},
+    )
+    assert r.status_code == 302 and "issued=completion_notice" in r["Location"]
+    assert Case.objects.get(pk=case.pk).state == "completed"
+    promised = receive(n=2)
+    assert "受理并办结（即办件" not in clerk.get(f"/cases/{promised.number}/").content.decode()
