@@ -23,7 +23,7 @@ from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_l
 from bianmin.cases.clock import overdue_receipt, time_left_words, warning_of
 from bianmin.cases.documents import KINDS
 from bianmin.cases.forms import IntakeForm, SearchForm, form_for
-from bianmin.cases.models import ApplicantKind, Case, Channel, State
+from bianmin.cases.models import ApplicantKind, Channel, State
 from bianmin.cases.selectors import (
     case_for,
     cases_visible_to,
@@ -71,16 +71,15 @@ def intake_items(request):
     )
 
 
-def id_facts(center, id_number: str, name: str) -> dict:
+def id_facts(user, center, id_number: str, name: str) -> dict:
     """出生日期 and 性别 from the ID number, and the other names it came under at this center (a warning)."""
     id_number, name = (id_number or "").strip().upper()[:18], (name or "").strip()[:100]
     birth, sex = birth_and_sex(id_number)
     others = []
     if birth is not None:
         others = list(
-            Case.objects.filter(
-                center=center, applicant_id_tail=id_number[-4:], applicant_id_number=id_number
-            )
+            cases_visible_to(user)
+            .filter(center=center, applicant_id_tail=id_number[-4:], applicant_id_number=id_number)
             .exclude(applicant_name=name)
             .values_list("applicant_name", flat=True)
             .distinct()[:3]
@@ -92,7 +91,7 @@ def id_facts(center, id_number: str, name: str) -> dict:
 def intake_id_check(request):
     """htmx on the intake form's ID field: warn (never block) when the ID came here under another name."""
     center = _intake_center(request)
-    facts = id_facts(center, request.GET.get("id_number", ""), request.GET.get("name", ""))
+    facts = id_facts(request.user, center, request.GET.get("id_number", ""), request.GET.get("name", ""))
     return render(request, "cases/partials/id_check.html", {"id_facts": facts})
 
 
@@ -126,7 +125,7 @@ def intake(request):
             except ApiError as exc:
                 problem, status = _problem(exc), exc.status
             else:
-                facts = id_facts(center, case.applicant_id_number, case.applicant_name)
+                facts = id_facts(request.user, center, case.applicant_id_number, case.applicant_name)
                 if facts["other_names"]:
                     names = "、".join(facts["other_names"])
                     messages.warning(request, f"注意：该身份证号在本中心曾以“{names}”的姓名办件，请核对。")
@@ -139,7 +138,9 @@ def intake(request):
         else:
             status = 422
     facts = (
-        id_facts(center, form.data.get("id_number", ""), form.data.get("name", "")) if form.is_bound else {}
+        id_facts(request.user, center, form.data.get("id_number", ""), form.data.get("name", ""))
+        if form.is_bound
+        else {}
     )
     context = {"center": center, "item": item, "form": form, "problem": problem, "id_facts": facts}
     return render(request, "cases/intake.html", context, status=status)
