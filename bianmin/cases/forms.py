@@ -490,6 +490,13 @@ class SuspendForm(ActionForm):
         error_messages={"required": REQUIRED}, help_text="将写入暂停计时告知书",
     )  # fmt: skip
 
+    def __init__(self, case, *args, **kwargs):
+        from bianmin.core import clock
+
+        super().__init__(case, *args, **kwargs)
+        tomorrow = clock.today() + dt.timedelta(days=1)
+        self.fields["expected_end"].widget.attrs["min"] = tomorrow.isoformat()
+
     def kwargs(self):
         return {k: self.cleaned_data[k] for k in ("kind", "reason", "expected_end")}
 
