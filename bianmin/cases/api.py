@@ -11,7 +11,7 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.accounts.services import client_address
 from bianmin.cases import services
-from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_label
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.custody import CUSTODY_RELATED, custody_of
 from bianmin.cases.documents import render_pdf
@@ -25,7 +25,7 @@ from bianmin.cases.selectors import (
     with_details,
 )
 from bianmin.cases.tracking import find_tracked, timeline
-from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.cases.validators import birth_and_sex, mask_id_number, mask_phone
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Invalid, NotFound
 from bianmin.core.pagination import PageQuery, paginate
@@ -80,6 +80,8 @@ class ApplicantOut(Schema):
     contact_name: str | None = None
     phone: str
     address: str | None = None
+    birth_date: str | None = Field(None, description="出生日期（由身份证号得出）")
+    sex: str | None = Field(None, description="性别（由身份证号得出）")
 
 
 class TaskOut(Schema):
@@ -88,6 +90,16 @@ class TaskOut(Schema):
     by: str | None
     at: str | None
     reason: str | None = None
+    opinion: str | None = Field(None, description="会签意见")
+
+
+class SuspensionOut(Schema):
+    kind: str
+    kind_label: str
+    reason: str
+    started_on: str
+    expected_end: str | None
+    ended_on: str | None
 
 
 class EventOut(Schema):
@@ -152,6 +164,7 @@ class CaseOut(Schema):
     events: list[EventOut] | None = None
     documents: list[DocumentOut]
     materials: list[MaterialOut] | None = None
+    suspensions: list[SuspensionOut] | None = None
     answers: dict[str, Any] | None = None
     allowed_actions: list[str] | None = None
     custody: CustodyRef | None = None
@@ -172,6 +185,9 @@ class CaseFilter(PageQuery):
     center: str | None = Field(None, max_length=20)
     item: str | None = Field(None, max_length=40)
     q: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=60, description="申请人姓名（包含）")
+    id_tail: str | None = Field(None, pattern=r"^[0-9]{3}[0-9Xx]$", description="身份证号后四位")
+    phone_tail: str | None = Field(None, pattern=r"^[0-9]{4}$", description="联系电话后四位")
     received_from: dt.date | None = None
     received_to: dt.date | None = None
 
@@ -226,7 +242,14 @@ def _applicant(case: Case, revealed: dict | None) -> dict:
     phone = revealed["phone"] if revealed else mask_phone(case.applicant_phone)
     if case.applicant_kind == ApplicantKind.PERSON:
         id_number = revealed["id_number"] if revealed else mask_id_number(case.applicant_id_number)
-        return {**out, "id_number": id_number, "phone": phone}
+        birth, sex = birth_and_sex(case.applicant_id_number)
+        return {
+            **out,
+            "id_number": id_number,
+            "phone": phone,
+            "birth_date": birth.isoformat() if birth else None,
+            "sex": sex or None,
+        }
     return {
         **out,
         "credit_code": case.applicant_credit_code,
@@ -267,6 +290,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "by": t.decided_by.display_name if t.decided_by else None,
                 "at": iso(t.decided_at),
                 "reason": t.reason or None,
+                "opinion": t.opinion or None,
             }
             for t in case.tasks.all()
         ],
@@ -284,7 +308,7 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "actor": e.actor_name or None,
                 "role": e.role,
                 "action": e.action,
-                "label": label_of(e.action),
+                "label": event_label(e),
                 "from": e.from_state,
                 "to": e.to_state,
                 "note": e.note,
@@ -310,6 +334,17 @@ def case_json(case: Case, *, today, calendar, detail=False, revealed=None, query
                 "files": files_by_row.get(row.pk, []),
             }
             for row in case.materials.all()
+        ]
+        out["suspensions"] = [
+            {
+                "kind": s.kind,
+                "kind_label": s.get_kind_display(),
+                "reason": s.reason,
+                "started_on": s.started_on.isoformat(),
+                "expected_end": s.expected_end.isoformat() if s.expected_end else None,
+                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+            }
+            for s in case.suspensions.all()
         ]
         out["answers"] = case.answers
     return out
@@ -358,8 +393,20 @@ def list_cases(request, filters: Query[CaseFilter]):
         today=today,
         calendar=calendar,
         **filters.model_dump(
-            include={"q", "state", "case_class", "warning", "center", "item", "received_from", "received_to"}
-        ),
+            include={
+                "q",
+                "state",
+                "case_class",
+                "warning",
+                "center",
+                "item",
+                "received_from",
+                "received_to",
+                "name",
+                "id_tail",
+                "phone_tail",
+            }
+        ),  # fmt: skip
     )
     cases = cases.select_related(*CUSTODY_RELATED)  # custody in each row without a query per case
     count, page = paginate(with_details(cases.order_by("-received_at", "-id")), filters)

@@ -77,3 +77,20 @@ def overdue_receipt(case, today: dt.date | None = None, calendar: Calendar | Non
     if case.state != State.RECEIVED:
         return False
     return (today or clock.today()) > notice_due(case.pending_since, calendar)
+
+
+def time_left_words(case, today: dt.date | None = None, calendar: Calendar | None = None) -> str:
+    """“剩余 N 个工作日” / “今天到期” / “超期 N 个工作日” for an open case's deadline; "" when no clock runs."""
+    from bianmin.cases.models import FINISHED_STATES, State
+
+    if case.deadline is None or case.state in FINISHED_STATES:
+        return ""
+    if case.state == State.SUSPENDED:
+        return "暂停计时"
+    today = today or clock.today()
+    n = (calendar or current_calendar()).remaining_workdays(case.deadline, today).days
+    if n > 0:
+        return f"剩余 {n} 个工作日"
+    if n < 0:
+        return f"超期 {-n} 个工作日"
+    return "今天到期" if today == case.deadline else "已超期"

@@ -178,7 +178,8 @@ def load() -> None:
     )
     # Suspended for publicity (公示).
     case = accepted(PROMISED, 5)
-    d.act(2, 30, "suspend", minzheng, case.number, kind="publicity", reason="在村务公开栏公示7天")
+    d.act(2, 30, "suspend", minzheng, case.number, kind="publicity", reason="在村务公开栏公示7天",
+          expected_end=clock.today() + dt.timedelta(days=10))  # fmt: skip
     # Refused at the window.
     case = d.receive(PROMISED, 6)
     d.act(6, 30, "refuse", clerk, case.number, reason="申请人未满80周岁，不符合高龄津贴申请条件")

@@ -57,6 +57,65 @@ def rights_of(case: Case) -> str:
     return RIGHTS.format(review_body=review_body(case))
 
 
+# 不予许可 is the word of a licence (行政许可法); a benefit or reward is 不予批准, anything else 不予办理.
+DENIAL_WORDS = {"01": "不予许可", "05": "不予批准", "08": "不予批准"}
+
+
+def denial_word(item) -> str:
+    """How a negative decision is worded for this item's type (GB/T 39046 事项类型)."""
+    return DENIAL_WORDS.get(getattr(item, "item_type", ""), "不予办理")
+
+
+def title_of(case: Case, kind: str) -> str:
+    if kind == "denial_decision":
+        return f"{denial_word(case.item)}决定书"
+    return KINDS[kind]
+
+
+def _materials_received(case: Case) -> list[dict]:
+    """The checklist as accepted: what was handed in (originals, copies) and what is to follow (容缺)."""
+    rows = []
+    for row in case.materials.all():
+        if row.status not in ("received", "deferred"):
+            continue
+        rows.append(
+            {
+                "name": row.material.name,
+                "originals": row.originals,
+                "copies": row.copies,
+                "deferred": row.status == "deferred",
+            }
+        )
+    return rows
+
+
+def _deciding_department(case: Case) -> str:
+    """Who decides: the county department for an item sent up (上报), else the lead department."""
+    item = case.item
+    if item.escalate_to_id:
+        return f"{item.escalate_to.name}（{item.lead_department.name}初审后上报）"
+    return item.lead_department.name if item.lead_department_id else case.center.name
+
+
+def _kind_extra(case: Case, kind: str) -> dict:
+    """What only some documents print, read from the case (its loaded lists) at issue time."""
+    if kind == "acceptance_notice":
+        return {
+            "materials_received": _materials_received(case),
+            "deciding_department": _deciding_department(case),
+        }
+    if kind == "supplement_notice":
+        center = case.center
+        return {
+            "bring_to": center.name,
+            "bring_address": center.address or case.item.place,
+            "opening_hours": center.opening_hours or case.item.hours,
+        }
+    if kind in ("completion_notice", "denial_decision"):
+        return {"denial_word": denial_word(case.item)}
+    return {}
+
+
 def _date(value) -> str:
     return f"{value:%Y年%m月%d日}" if value else ""
 
@@ -69,7 +128,7 @@ def snapshot(case: Case, kind: str, **extra) -> dict:
     center, item = case.center, case.item
     return {
         "kind": kind,
-        "title": KINDS[kind],
+        "title": title_of(case, kind),
         "center": center.name,
         "center_address": center.address,
         "service_phone": center.service_phone or item.consult_phone,
@@ -89,6 +148,7 @@ def snapshot(case: Case, kind: str, **extra) -> dict:
         "deadline_confirmed": case.deadline_confirmed,
         # Only adverse decisions tell the applicant where to appeal (and only they need the county lookup).
         "rights": rights_of(case) if kind in ADVERSE_KINDS else "",
+        **_kind_extra(case, kind),
         **extra,
     }
 
@@ -96,7 +156,11 @@ def snapshot(case: Case, kind: str, **extra) -> dict:
 def issue_document(case: Case, kind: str, **extra) -> Document:
     """Called by the services inside their transaction; the row is the record that the document exists."""
     return Document.objects.create(
-        case=case, kind=kind, title=KINDS[kind], created_at=clock.now(), data=snapshot(case, kind, **extra)
+        case=case,
+        kind=kind,
+        title=title_of(case, kind),
+        created_at=clock.now(),
+        data=snapshot(case, kind, **extra),
     )
 
 

@@ -9,6 +9,7 @@ refuse back on the right field in Chinese.
 
 import datetime as dt
 import functools
+import re
 import typing
 import uuid
 from decimal import Decimal
@@ -20,7 +21,7 @@ from bianmin.cases.actions.delivery import DELIVERY_METHODS
 from bianmin.cases.actions.files import SCAN
 from bianmin.cases.models import ApplicantKind, Case, Channel, MaterialStatus, Outcome, SuspensionKind
 from bianmin.cases.validators import check_applicant
-from bianmin.catalog.models import FieldType, Item
+from bianmin.catalog.models import CaseClass, FieldType, Item
 from bianmin.core.errors import ApiError
 
 WINDOW_CHANNELS = (Channel.WINDOW, Channel.PHONE, Channel.MOBILE)
@@ -160,6 +161,17 @@ class IntakeForm(forms.Form):
                     ),
                 )
         if decisions:
+            # The window checks the ID against this center's earlier cases (a warning, never a block).
+            from django.urls import reverse
+
+            self.fields["id_number"].widget.attrs.update(
+                {
+                    "hx-get": reverse("cases:intake_id_check"),
+                    "hx-trigger": "input changed delay:400ms, change",
+                    "hx-target": "#id-check",
+                    "hx-include": "[name=name]",
+                }
+            )
             deferrable = [(m.pk, m.name) for m in self.materials if m.deferrable]
             self.fields["deferred"] = forms.TypedMultipleChoiceField(
                 label="容缺后补的材料", choices=deferrable, coerce=int, required=False,
@@ -168,6 +180,14 @@ class IntakeForm(forms.Form):
             self.fields["promise_date"] = forms.DateField(
                 label="承诺补齐日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
+            if item.case_class == CaseClass.INSTANT:
+                self.fields["result"] = forms.CharField(
+                    label="办理结果说明",
+                    max_length=2000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：已出具证明"}),
+                    help_text="即办件可当场受理并办结，申请人当场领取结果。",
+                )
             self.fields["refuse_reason"] = forms.CharField(
                 label="不予受理理由",
                 max_length=2000,
@@ -274,6 +294,7 @@ class IntakeForm(forms.Form):
             "promise_date": data.get("promise_date"),
             "missing": self.missing() if decision == "request_supplement" else None,
             "reason": data.get("refuse_reason") or "",
+            "result": data.get("result") or "",
         }
 
     def add_service_errors(self, exc: ApiError, *, missing: list[dict] | None = None) -> None:
@@ -308,7 +329,7 @@ class IntakeForm(forms.Form):
             return None
         if key == "reason":
             return "refuse_reason" if "refuse_reason" in self.fields else None
-        if key in ("deferred", "promise_date", "channel") and key in self.fields:
+        if key in ("deferred", "promise_date", "channel", "result") and key in self.fields:
             return key
         return None
 
@@ -329,8 +350,12 @@ class ActionForm(forms.Form):
     def kwargs(self) -> dict:
         return {}
 
+    # A service field this form shows under another name (request_file → the scan's file field).
+    field_map: dict[str, str] = {}
+
     def add_service_errors(self, exc: ApiError) -> None:
         for key, why in (exc.fields or {}).items():
+            key = self.field_map.get(key, key)
             self.add_error(key if key in self.fields else None, why)
         if not exc.fields:
             self.add_error(None, exc.message)
@@ -352,9 +377,13 @@ class AcceptForm(ActionForm):
         label="容缺后补的材料", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     promise_date = _date("承诺补齐日期")
+    complete = forms.BooleanField(label="受理并办结（即办件，当场出具结果）", required=False, initial=True)
+    result = _reason("办理结果说明", required=False)
 
     def __init__(self, case, *args, **kwargs):
         super().__init__(case, *args, **kwargs)
+        if case.item.case_class != CaseClass.INSTANT:
+            del self.fields["complete"], self.fields["result"]
         rows = [
             r for r in case.materials.all() if r.status != MaterialStatus.RECEIVED and r.material.deferrable
         ]
@@ -366,6 +395,8 @@ class AcceptForm(ActionForm):
         return {
             "deferred": self.cleaned_data.get("deferred") or [],
             "promise_date": self.cleaned_data.get("promise_date"),
+            "complete": bool(self.cleaned_data.get("complete")),
+            "result": self.cleaned_data.get("result") or "",
         }
 
 
@@ -377,6 +408,10 @@ class MaterialListForm(ActionForm):
 
     def material_fields(self):
         return [[self[n] for n in self.fields if n.startswith(f"m{row.material_id}_")] for row in self.rows()]
+
+    def other_fields(self):
+        """The form's own fields after the material list (the supplement's due date)."""
+        return [f for f in self.visible_fields() if not re.match(r"m\d+_", f.name)]
 
 
 class RequestSupplementForm(MaterialListForm):
@@ -391,6 +426,8 @@ class RequestSupplementForm(MaterialListForm):
                 label="原因", max_length=300, required=False,
                 initial=(row.reason or DEFAULT_SUPPLEMENT_REASON) if lacking else "",
             )  # fmt: skip
+        self.fields["due"] = _date("补正期限")
+        self.fields["due"].help_text = "不填则为10个工作日后"
 
     def kwargs(self):
         data, missing = self.cleaned_data, []
@@ -399,7 +436,7 @@ class RequestSupplementForm(MaterialListForm):
                 missing.append(
                     {"material": row.material_id, "reason": data.get(f"m{row.material_id}_reason", "")}
                 )
-        return {"missing": missing}
+        return {"missing": missing, "due": data.get("due")}
 
     def add_service_errors(self, exc):
         listed = self.kwargs()["missing"] if hasattr(self, "cleaned_data") else []
@@ -408,6 +445,8 @@ class RequestSupplementForm(MaterialListForm):
             index = rest.partition(".")[0]
             if head == "missing" and index.isdigit() and int(index) < len(listed):
                 self.add_error(f"m{listed[int(index)]['material']}_reason", why)
+            elif key == "due":
+                self.add_error("due", why)
             else:
                 self.add_error(None, why)
 
@@ -446,9 +485,20 @@ class SupplementForm(MaterialListForm):
 class SuspendForm(ActionForm):
     kind = forms.ChoiceField(label="特别程序", choices=SuspensionKind.choices)
     reason = _reason("理由")
+    expected_end = forms.DateField(
+        label="预计结束日期", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": REQUIRED}, help_text="将写入暂停计时告知书",
+    )  # fmt: skip
+
+    def __init__(self, case, *args, **kwargs):
+        from bianmin.core import clock
+
+        super().__init__(case, *args, **kwargs)
+        tomorrow = clock.today() + dt.timedelta(days=1)
+        self.fields["expected_end"].widget.attrs["min"] = tomorrow.isoformat()
 
     def kwargs(self):
-        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}
+        return {k: self.cleaned_data[k] for k in ("kind", "reason", "expected_end")}
 
 
 class DaysForm(ActionForm):
@@ -480,8 +530,59 @@ class CompleteForm(ActionForm):
     result = _reason("结果说明", required=False)
     reason = _reason("不予许可理由（不予许可时必填）", required=False)
 
+    def __init__(self, case, *args, **kwargs):
+        from bianmin.cases.documents import denial_word
+
+        super().__init__(case, *args, **kwargs)
+        word = denial_word(case.item)
+        self.fields["outcome"].choices = [(Outcome.APPROVED, "准予"), (Outcome.DENIED, word)]
+        self.fields["reason"].label = f"{word}理由（{word}时必填）"
+
     def kwargs(self):
         return {k: self.cleaned_data[k] for k in ("outcome", "result", "reason")}
+
+
+class ApproveForm(ActionForm):
+    """会签同意: the opinion; the department is the viewer's own pending task (the service picks it)."""
+
+    opinion = _reason("会签意见", required=False)
+
+    def kwargs(self):
+        return {"opinion": self.cleaned_data["opinion"]}
+
+
+class DenyForm(ActionForm):
+    reason = _reason("不同意的理由")
+
+    def kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class WithdrawForm(ActionForm):
+    """撤回: the reason, and the applicant's written request scanned (the API also takes a signature)."""
+
+    field_map = {"request_file": "request_scan", "signature": "request_scan"}
+    reason = _reason("撤回原因")
+    request_scan = ScanField(label="申请人书面撤回申请（扫描件或照片）")
+
+    def __init__(self, case, *args, **kwargs):
+        super().__init__(case, *args, **kwargs)
+        self.fields["request_scan"].widget = forms.ClearableFileInput(attrs={"accept": ScanField.accept})
+        self.fields["request_scan"].help_text = "申请人本人网上撤回的无需上传；窗口代为撤回须留存书面申请。"
+
+    def kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+    def uploads(self, user, number) -> dict:
+        """Store the scan first (in the action's transaction), so the action names it as the request."""
+        from bianmin.cases.actions.files import attach_scan
+
+        scans = self.cleaned_data.get("request_scan") or []
+        if not scans:
+            return {}
+        attachment = attach_scan(user, number, scans[0])
+        self.stored = attachment
+        return {"request_file": attachment.pk}
 
 
 class DeliverForm(ActionForm):
@@ -527,10 +628,48 @@ def generic_form(action_name: str) -> type[ActionForm]:
     return type(f"{schema.__name__}Form", (ActionForm,), {**fields, "kwargs": kwargs})
 
 
-def form_for(action_name: str, case: Case, data=None) -> ActionForm:
+def form_for(action_name: str, case: Case, data=None, files=None) -> ActionForm:
     """The form the case page shows for an action: the one its declaration names, else the generic one."""
     declared = registry.REGISTRY[action_name].form
     form_class = globals()[declared] if declared else generic_form(action_name)
-    form = form_class(case, data)
+    # Every action form sits on the same page: ids carry the action's name, so each label finds its field.
+    form = form_class(case, data, files, auto_id=f"id_{action_name}_%s")
     form.action = action_name
     return form
+
+
+# --- the center-wide search ------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    """办件查询: find a walk-in's case without its number — by name, ID or phone tail, item, dates, state."""
+
+    name = forms.CharField(label="申请人姓名", max_length=60, required=False)
+    id_tail = forms.RegexField(
+        label="身份证号后四位", regex=r"^[0-9]{3}[0-9Xx]$", required=False, max_length=4,
+        error_messages={"invalid": "请输入身份证号最后4位"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 6}),
+    )  # fmt: skip
+    phone_tail = forms.RegexField(
+        label="电话后四位", regex=r"^[0-9]{4}$", required=False, max_length=4,
+        error_messages={"invalid": "请输入电话最后4位数字"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "size": 6}),
+    )  # fmt: skip
+    number = forms.CharField(label="办件编号", max_length=40, required=False)
+    item = forms.CharField(label="事项", max_length=60, required=False)
+    received_from = _date("收件日期自")
+    received_to = _date("至")
+    state = forms.ChoiceField(label="状态", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from bianmin.cases.models import State
+
+        self.fields["state"].choices = [("", "全部状态"), *State.choices]
+
+    def filters(self) -> dict:
+        """The cleaned input as `filter_cases` keywords (empty when nothing was asked)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if "item" in data:
+            data["item_name"] = data.pop("item")
+        return data

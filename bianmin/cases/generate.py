@@ -37,7 +37,7 @@ from bianmin.cases.models import (
     Task,
     TaskState,
 )
-from bianmin.cases.validators import credit_check_char, id_check_char
+from bianmin.cases.validators import applicant_tails, credit_check_char, id_check_char
 from bianmin.catalog.models import CaseClass, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.regions.models import Center, CenterLevel, Level, Region
@@ -207,6 +207,7 @@ class Generator:
         if rng.random() < 0.07:
             first17 = f"93610324MA{rng.randint(0, 9999999):07d}"
             return {
+                **applicant_tails("", phone),
                 "applicant_kind": ApplicantKind.ORGANISATION,
                 "applicant_name": f"扶风县{name}{rng.choice(ORGANISATIONS)}",
                 "applicant_credit_code": first17 + credit_check_char(first17),
@@ -216,6 +217,7 @@ class Generator:
         birth = dt.date(1935, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 70))
         first17 = f"610324{birth:%Y%m%d}{rng.randint(0, 999):03d}"
         return {
+            **applicant_tails(first17 + id_check_char(first17), phone),
             "applicant_kind": ApplicantKind.PERSON,
             "applicant_name": name,
             "applicant_id_number": first17 + id_check_char(first17),
@@ -375,8 +377,9 @@ class Walk:
             case.resume_to = State.ACCEPTED
             started = self.at.date()
             self.out.suspension = Suspension(
-                case=case, kind=kind, reason="依法进入特别程序", started_on=started
-            )
+                case=case, kind=kind, reason="依法进入特别程序", started_on=started,
+                expected_end=started + dt.timedelta(days=14),
+            )  # fmt: skip
             if not self.step(rng.randint(3, 10), lead, "resume", State.ACCEPTED):
                 return self.finish(materials, None)
             paused = place.calendar.workdays_between(started, self.at.date()).days

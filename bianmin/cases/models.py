@@ -94,6 +94,9 @@ class Case(models.Model):
     applicant_contact_name = models.CharField("联系人", max_length=40, blank=True)
     applicant_phone = models.CharField("联系电话", max_length=20)
     applicant_address = models.CharField("地址", max_length=200, blank=True)
+    # The last four of the ID number and phone, set at intake: a clerk finds a walk-in by them (search).
+    applicant_id_tail = models.CharField("身份证号后四位", max_length=4, blank=True, default="")
+    applicant_phone_tail = models.CharField("电话后四位", max_length=4, blank=True, default="")
     # A citizen account that applied online (may withdraw and supplement its own case).
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="own_cases"
@@ -158,6 +161,9 @@ class Case(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["center", "received_at"]),
+            models.Index(fields=["center", "applicant_id_tail"], name="case_center_id_tail"),
+            models.Index(fields=["center", "applicant_phone_tail"], name="case_center_phone_tail"),
+            models.Index(fields=["county", "applicant_phone_tail"], name="case_county_phone_tail"),
             models.Index(fields=["center", "state", "deadline"], name="case_center_state_deadline"),
             models.Index(fields=["county", "state", "deadline"], name="case_county_state_deadline"),
             models.Index(fields=["lead_department", "state", "deadline"], name="case_lead_state_deadline"),
@@ -297,6 +303,8 @@ class Task(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # 会签意见: what the department wrote when it agreed (a denial's words stay in `reason`).
+    opinion = models.TextField("会签意见", blank=True, default="")
 
     class Meta:
         verbose_name = "联办任务"
@@ -324,6 +332,8 @@ class Suspension(models.Model):
     kind = models.CharField(max_length=16, choices=SuspensionKind.choices)
     reason = models.TextField()
     started_on = models.DateField()
+    # When the special procedure is expected to end (told to the applicant in the suspension notice).
+    expected_end = models.DateField("预计结束日期", null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     workdays = models.PositiveIntegerField(null=True, blank=True)
 

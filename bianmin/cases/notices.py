@@ -14,7 +14,11 @@ def _deadline(case) -> str:
 
 TEXTS = {
     "receive": lambda c, d: f"您申请的“{c.item.name}”已收件，办件编号{c.number}，查询码{c.query_code}。",
-    "accept": lambda c, d: f"您的办件{c.number}已受理，承诺于{_deadline(c)}前办结。",
+    "accept": lambda c, d: (
+        f"您的办件{c.number}已受理并当场办结，请领取结果。"
+        if d.get("complete")
+        else f"您的办件{c.number}已受理，承诺于{_deadline(c)}前办结。"
+    ),
     "request_supplement": lambda c, d: (
         f"您的办件{c.number}需补正{len(d.get('missing', []))}项材料，详见一次性告知书。"
     ),

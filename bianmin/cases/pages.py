@@ -5,9 +5,12 @@ selectors; what a form shows (422 on the field, 409/403 banner on the case page)
 NotFound falls through to core.middleware's 404 page — never a 500.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,15 +19,22 @@ from django.views.decorators.http import require_POST
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import custody, queues, services
-from bianmin.cases.actions import REGISTRY, available_actions, dispatch, label_of
-from bianmin.cases.clock import overdue_receipt, warning_of
+from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_label
+from bianmin.cases.clock import overdue_receipt, time_left_words, warning_of
 from bianmin.cases.documents import KINDS
-from bianmin.cases.forms import IntakeForm, form_for
+from bianmin.cases.forms import IntakeForm, SearchForm, form_for
 from bianmin.cases.models import ApplicantKind, Channel, State
-from bianmin.cases.selectors import case_for, filter_cases, latest_documents
-from bianmin.cases.validators import mask_id_number, mask_phone
+from bianmin.cases.selectors import (
+    case_for,
+    cases_visible_to,
+    filter_cases,
+    latest_documents,
+    with_details,
+)
+from bianmin.cases.validators import birth_and_sex, mask_id_number, mask_phone
 from bianmin.catalog import selectors as catalog
 from bianmin.catalog.models import CaseClass
+from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
 from bianmin.regions.models import Center
 
@@ -61,6 +71,30 @@ def intake_items(request):
     )
 
 
+def id_facts(user, center, id_number: str, name: str) -> dict:
+    """出生日期 and 性别 from the ID number, and the other names it came under at this center (a warning)."""
+    id_number, name = (id_number or "").strip().upper()[:18], (name or "").strip()[:100]
+    birth, sex = birth_and_sex(id_number)
+    others = []
+    if birth is not None:
+        others = list(
+            cases_visible_to(user)
+            .filter(center=center, applicant_id_tail=id_number[-4:], applicant_id_number=id_number)
+            .exclude(applicant_name=name)
+            .values_list("applicant_name", flat=True)
+            .distinct()[:3]
+        )
+    return {"birth_date": birth, "sex": sex, "other_names": others if name else []}
+
+
+@login_required
+def intake_id_check(request):
+    """htmx on the intake form's ID field: warn (never block) when the ID came here under another name."""
+    center = _intake_center(request)
+    facts = id_facts(request.user, center, request.GET.get("id_number", ""), request.GET.get("name", ""))
+    return render(request, "cases/partials/id_check.html", {"id_facts": facts})
+
+
 @login_required
 def intake(request):
     center = _intake_center(request)
@@ -68,7 +102,12 @@ def intake(request):
     q = request.GET.get("q", "")[:60]
     item = catalog.published_item(code) if code else None
     if item is None or not center.region_id.startswith(item.region.prefix):
-        context = {"center": center, "q": q, "items": catalog.intake_choices(center.region, q)}
+        context = {
+            "center": center,
+            "q": q,
+            "items": catalog.intake_choices(center.region, q),
+            "popular": queues.popular_items(center, clock.today()) if not q else [],
+        }
         return render(request, "cases/intake.html", context)
     form = IntakeForm(item, request.POST or None, request.FILES or None)
     status, problem = 200, None
@@ -86,12 +125,24 @@ def intake(request):
             except ApiError as exc:
                 problem, status = _problem(exc), exc.status
             else:
+                facts = id_facts(request.user, center, case.applicant_id_number, case.applicant_name)
+                if facts["other_names"]:
+                    names = "、".join(facts["other_names"])
+                    messages.warning(request, f"注意：该身份证号在本中心曾以“{names}”的姓名办件，请核对。")
+                if decision == "accept_complete":
+                    messages.success(request, f"已受理并办结：{case.number}")
+                    return _to_case(case.number, "completion_notice")
                 declared = REGISTRY.get(decision)
                 messages.success(request, f"已{declared.label if declared else '收件'}：{case.number}")
                 return _to_case(case.number, declared and declared.document)
         else:
             status = 422
-    context = {"center": center, "item": item, "form": form, "problem": problem}
+    facts = (
+        id_facts(request.user, center, form.data.get("id_number", ""), form.data.get("name", ""))
+        if form.is_bound
+        else {}
+    )
+    context = {"center": center, "item": item, "form": form, "problem": problem, "id_facts": facts}
     return render(request, "cases/intake.html", context, status=status)
 
 
@@ -128,6 +179,7 @@ def queue(request, key: str):
             "light": warning_of(case, ctx.today, ctx.calendar).color,
             "overdue_receipt": overdue_receipt(case, ctx.today, ctx.calendar),
             "extension_request": (case.extension_requests or [None])[0],
+            "time_left": time_left_words(case, ctx.today, ctx.calendar),
         }
         for case in page
     ]
@@ -146,6 +198,35 @@ def queue(request, key: str):
             "classes": CaseClass.choices,
         },
     )
+
+
+# --- the center-wide search -----------------------------------------------------------------------
+
+
+@login_required
+def search(request):
+    """办件查询: every case the caller may see (cases_visible_to), found by applicant, tails, item, dates."""
+    if not scope_of(request.user).is_staff_member:
+        raise Http404
+    form = SearchForm(request.GET or None)
+    page, rows, query = None, [], ""
+    if form.is_bound and form.is_valid() and (filters := form.filters()):
+        ctx = queues.context(request.user)
+        cases = filter_cases(
+            cases_visible_to(request.user), today=ctx.today, calendar=ctx.calendar, **filters
+        ).order_by("-received_at", "-id")
+        page = Paginator(with_details(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "case": case,
+                "light": warning_of(case, ctx.today, ctx.calendar).color,
+                "id_number": mask_id_number(case.applicant_id_number) or case.applicant_credit_code,
+                "phone": mask_phone(case.applicant_phone),
+            }
+            for case in page
+        ]
+        query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    return render(request, "cases/search.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 # --- the case page ---------------------------------------------------------------------------------
@@ -194,10 +275,20 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "documents": list(latest.values()),
         "issued": latest.get(issued) if issued in KINDS else None,
         "actions": forms,
-        "events": [(e, label_of(e.action), ROLE_LABELS.get(e.role, "")) for e in events],
+        "sent_back": _sent_back(case, events),
+        "events": [(e, event_label(e), ROLE_LABELS.get(e.role, "")) for e in events],
         **_proxy_context(case, events),
         "problem": problem,
     }
+
+
+def _sent_back(case, events):
+    """The county's send-back the township has not answered yet (no escalation since), else None."""
+    if case.state != State.ACCEPTED:
+        return None
+    steps = [e for e in events if e.action in ("send_back", "escalate")]
+    last = max(steps, key=lambda e: (e.at, e.pk), default=None)
+    return last if last is not None and last.action == "send_back" else None
 
 
 def _proxy_context(case, events) -> dict:
@@ -213,7 +304,10 @@ def _proxy_context(case, events) -> dict:
 
 def _applicant(case, revealed: dict | None) -> dict:
     person = case.applicant_kind == ApplicantKind.PERSON
+    birth, sex = birth_and_sex(case.applicant_id_number) if person else (None, "")
     return {
+        "birth_date": birth,
+        "sex": sex,
         "person": person,
         "name": case.applicant_name,
         "id_number": (revealed or {}).get("id_number") or mask_id_number(case.applicant_id_number),
@@ -239,6 +333,21 @@ def case_page(request, number: str):
     return render(request, "cases/case.html", _case_context(request, case))
 
 
+def _act_with_uploads(user, case, action: str, form) -> None:
+    """Dispatch the page's action; a form with files (the written withdrawal request) stores them first,
+    in the same transaction, and removes the stored file again when the action is refused."""
+    try:
+        with transaction.atomic():
+            extra = form.uploads(user, case.number) if hasattr(form, "uploads") else {}
+            body = {"version": form.cleaned_data.get("version"), **form.kwargs(), **extra}
+            dispatch(action, user, case.number, body)
+    except ApiError:
+        stored = getattr(form, "stored", None)
+        if stored is not None:
+            stored.file.delete(save=False)
+        raise
+
+
 @login_required
 @require_POST
 def case_action(request, number: str, action: str):
@@ -246,15 +355,10 @@ def case_action(request, number: str, action: str):
     if declared is None:
         raise Http404
     case = _case_or_404(request, number)
-    form = form_for(action, case, request.POST)
+    form = form_for(action, case, request.POST, request.FILES)
     if form.is_valid():
         try:
-            dispatch(
-                action,
-                request.user,
-                case.number,
-                {"version": form.cleaned_data.get("version"), **form.kwargs()},
-            )
+            _act_with_uploads(request.user, case, action, form)
         except Invalid as exc:
             form.add_service_errors(exc)
             status, problem = exc.status, None
@@ -264,6 +368,9 @@ def case_action(request, number: str, action: str):
             context = _case_context(request, fresh, problem=_problem(exc))
             return render(request, "cases/case.html", context, status=exc.status)
         else:
+            if action == "accept" and form.kwargs().get("complete"):
+                messages.success(request, "已受理并办结")
+                return _to_case(case.number, "completion_notice")
             messages.success(request, f"已{declared.label}")
             return _to_case(case.number, declared.document)
     else:

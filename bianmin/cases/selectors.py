@@ -128,8 +128,24 @@ def filter_cases(
     item: str | None = None,
     received_from=None,
     received_to=None,
+    name: str | None = None,
+    id_tail: str | None = None,
+    phone_tail: str | None = None,
+    number: str | None = None,
+    item_name: str | None = None,
 ) -> QuerySet[Case]:
-    """The list filters the API and the queue pages share; dates are ranges an index can serve."""
+    """The list filters the API, the queue pages and the search share; dates are ranges an index can
+    serve, and the ID and phone tails are stored columns (set at intake) indexed with the center."""
+    if name := (name or "").strip():
+        cases = cases.filter(applicant_name__contains=name)
+    if id_tail := (id_tail or "").strip().upper():
+        cases = cases.filter(applicant_id_tail=id_tail)
+    if phone_tail := (phone_tail or "").strip():
+        cases = cases.filter(applicant_phone_tail=phone_tail)
+    if number := (number or "").strip():
+        cases = cases.filter(number__icontains=number)
+    if item_name := (item_name or "").strip():
+        cases = cases.filter(Q(item__name__contains=item_name) | Q(item__code=item_name))
     if state:
         cases = cases.filter(state=state)
     if case_class:

@@ -11,7 +11,7 @@ import hmac
 
 from django.utils import timezone
 
-from bianmin.cases.actions import label_of
+from bianmin.cases.actions import event_label
 from bianmin.cases.clock import current_calendar
 from bianmin.cases.models import Case, Channel, Event, State, SuspensionKind, TrackFailure
 from bianmin.core import clock
@@ -95,8 +95,12 @@ def timeline(case: Case) -> list[dict]:
         {
             "at": event.at,
             "action": event.action,
-            "label": label_of(event.action),
-            "explain": PLAIN_WORDS.get(event.action, ""),
+            "label": event_label(event),
+            "explain": (
+                "即办件，材料齐全，已当场受理并办结，可以领取结果了。"
+                if event_label(event) == "受理并办结"
+                else PLAIN_WORDS.get(event.action, "")
+            ),
             # The kind of special procedure (公示, 鉴定 …) is public; its free-text reason is not shown.
             "kind": SuspensionKind(event.data["kind"]).label
             if event.action == "suspend" and event.data.get("kind") in SuspensionKind.values

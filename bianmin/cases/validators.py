@@ -109,3 +109,19 @@ def check_applicant(applicant: dict) -> tuple[dict, dict]:
         if CONTROL_CHARACTERS.search(out.get(f"applicant_{key}") or ""):
             errors[key] = "含有不可见的控制字符，请重新输入"
     return out, errors
+
+
+def applicant_tails(id_number: str, phone: str) -> dict:
+    """The stored tails the search filters on: last four of the ID number (X upper-cased) and phone."""
+    return {
+        "applicant_id_tail": (id_number or "").strip().upper()[-4:],
+        "applicant_phone_tail": (phone or "").strip()[-4:],
+    }
+
+
+def birth_and_sex(id_number: str) -> tuple[dt.date | None, str]:
+    """出生日期 and 性别 read from a valid 18-digit ID number (GB 11643: digits 7–14, odd 17th = 男)."""
+    if not id_number or id_number_error(id_number):
+        return None, ""
+    birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return birth, "男" if int(id_number[16]) % 2 else "女"

@@ -121,3 +121,7 @@ def approver_at(username: str, department_code: str) -> User:
         user=user, role=Role.APPROVER, department=Department.objects.get(code=department_code)
     )
     return user
+
+
+# A 1×1 PNG as a signature pad sends it (data URI): the applicant's signed withdrawal request.
+SIGNATURE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="

@@ -2,7 +2,7 @@
 
 from bianmin.core import clock
 
-from .factories import intake, make_item
+from .factories import SIGNATURE, intake, make_item
 
 
 def test_instant_case_is_accepted_and_completed_the_same_day_by_the_clerk(api, now):
@@ -105,8 +105,11 @@ def test_withdrawn_case_stops_and_cannot_be_withdrawn_after_completion(api, now)
     item = make_item("promised")
     number = clerk.post("cases", intake(item)).json()["number"]
     clerk.post(f"cases/{number}/actions/accept", {})
-    minzheng.post(f"cases/{number}/actions/suspend", {"kind": "hearing", "reason": "组织听证"})
-    r = clerk.post(f"cases/{number}/actions/withdraw", {"reason": "申请人主动撤回"})
+    minzheng.post(
+        f"cases/{number}/actions/suspend",
+        {"kind": "hearing", "reason": "组织听证", "expected_end": "2026-04-30"},
+    )
+    r = clerk.post(f"cases/{number}/actions/withdraw", {"reason": "申请人主动撤回", "signature": SIGNATURE})
     assert r.status_code == 200 and r.json()["state"] == "withdrawn"
     assert r.json()["events"][-1]["note"] == "申请人主动撤回"
 

@@ -35,7 +35,10 @@ def issued(api, now):
         f"cases/{number}/actions/accept", {"deferred": [hukou], "promise_date": "2026-03-06"}
     )
     assert accepted.status_code == 200, accepted.content
-    minzheng.post(f"cases/{number}/actions/suspend", {"kind": "publicity", "reason": "公示七日"})
+    minzheng.post(
+        f"cases/{number}/actions/suspend",
+        {"kind": "publicity", "reason": "公示七日", "expected_end": "2026-04-30"},
+    )
     with clock.pinned("2026-03-04T09:00:00+08:00"):
         minzheng.post(f"cases/{number}/actions/resume", {})
         director.post(f"cases/{number}/actions/extend", {"days": 5, "reason": "需上门核实"})
@@ -73,7 +76,8 @@ def test_document_pdf_has_chinese_text_and_a_qr_to_tracking(issued, kind, tmp_pa
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
-    assert KINDS[kind] in text
+    # make_item's items are benefits (给付): their negative decision is worded 不予批准, not 不予许可.
+    assert (KINDS[kind] if kind != "denial_decision" else "不予批准决定书") in text
     assert case["number"] in text
     assert "法门镇便民服务中心" in text and "0917-55071000" in text  # the center and its supervision phone
     if kind in ("refusal_notice", "denial_decision"):

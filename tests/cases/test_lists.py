@@ -69,3 +69,19 @@ def test_an_unknown_state_or_class_filter_is_a_validation_error_not_an_empty_lis
         assert response.status_code == 422
         assert query.split("=")[0] in response.json()["error"]["fields"]
     assert clerk.get("cases?state=accepted&case_class=promised").status_code == 200
+
+
+def test_the_list_filters_by_id_and_phone_tails(api, now):
+    from .factories import id_number, intake, make_item
+
+    clerk = api("famen_clerk")
+    item = make_item("promised")
+    first = clerk.post("cases", intake(item, n=1)).json()["number"]
+    second = clerk.post("cases", intake(item, n=2, applicant={
+        "kind": "person", "name": "王桂英", "id_number": id_number(2), "phone": "13900001234",
+    })).json()["number"]  # fmt: skip
+    numbers = lambda q: {c["number"] for c in clerk.get(f"cases?{q}").json()["results"]}  # noqa: E731
+    assert numbers("phone_tail=1234") == {second}
+    assert numbers(f"id_tail={id_number(1)[-4:]}") == {first}
+    assert numbers("name=王桂英&phone_tail=1234") == {second}
+    assert clerk.get("cases?phone_tail=12").status_code in (400, 422)

@@ -49,7 +49,8 @@ def test_promised_case_walks_supplement_accept_suspend_resume_complete_deliver(a
 
     with clock.pinned("2026-10-08T09:00:00+08:00"):
         r = minzheng.post(
-            f"cases/{number}/actions/suspend", {"kind": "inspection", "reason": "需入户核查家庭收入"}
+            f"cases/{number}/actions/suspend",
+            {"kind": "inspection", "reason": "需入户核查家庭收入", "expected_end": "2026-10-30"},
         )
         assert r.status_code == 200, r.content
         assert r.json()["state"] == "suspended" and r.json()["warning"] == "none"

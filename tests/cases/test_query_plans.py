@@ -81,6 +81,8 @@ def _queries():
             _user("famen_clerk"), state="accepted", received_at__gte=since
         ),
         "supervisor list, last 30 days": _api_list(supervisor, received_at__gte=since),
+        "clerk search by phone tail": _api_list(_user("famen_clerk"), applicant_phone_tail="0001"),
+        "clerk search by ID tail": _api_list(_user("famen_clerk"), applicant_id_tail="001X"),
     }
 
 
@@ -93,6 +95,8 @@ def _queries():
         "supervisor red over the county",
         "clerk list, accepted, last 30 days",
         "supervisor list, last 30 days",
+        "clerk search by phone tail",
+        "clerk search by ID tail",
     ],
 )
 def test_queue_reads_cases_through_an_index(county, name):

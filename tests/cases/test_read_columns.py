@@ -4,7 +4,7 @@ from bianmin.cases import services
 from bianmin.cases.custody import custody_of
 from bianmin.cases.models import Case
 
-from .factories import intake, make_item
+from .factories import SIGNATURE, intake, make_item
 
 
 def _case(number) -> Case:
@@ -40,7 +40,12 @@ def test_withdrawn_at_the_county_stage_is_back_at_the_township(api, now):
     number = clerk.post("cases", intake(make_item("escalated"))).json()["number"]
     clerk.post(f"cases/{number}/actions/accept", {})
     minzheng.post(f"cases/{number}/actions/escalate", {"opinion": "经入户核查，符合条件"})
-    assert clerk.post(f"cases/{number}/actions/withdraw", {"reason": "申请人撤回"}).status_code == 200
+    assert (
+        clerk.post(
+            f"cases/{number}/actions/withdraw", {"reason": "申请人撤回", "signature": SIGNATURE}
+        ).status_code
+        == 200
+    )
     assert _holder_agrees(number) == "township"
 
 

@@ -129,7 +129,11 @@ def test_each_answer_equals_a_fresh_read_through_supplement_suspension_and_exten
     )
     _same_as_fresh(clerk, clerk.post(f"cases/{number}/actions/accept", {}))
     _same_as_fresh(
-        minzheng, minzheng.post(f"cases/{number}/actions/suspend", {"kind": "testing", "reason": "检测"})
+        minzheng,
+        minzheng.post(
+            f"cases/{number}/actions/suspend",
+            {"kind": "testing", "reason": "检测", "expected_end": "2026-04-30"},
+        ),
     )
     _same_as_fresh(minzheng, minzheng.post(f"cases/{number}/actions/resume", {}))
     asked = _same_as_fresh(minzheng, minzheng.post(f"cases/{number}/actions/request_extension", BODY))

@@ -50,11 +50,17 @@ def test_county_approver_can_suspend_and_resume_an_escalated_case(api, now):
     clerk.post(f"cases/{number}/actions/accept", {})  # 15 working days → 2026-03-23
     minzheng.post(f"cases/{number}/actions/escalate", {"opinion": "同意上报"})
     assert (
-        minzheng.post(f"cases/{number}/actions/suspend", {"kind": "hearing", "reason": "x"}).status_code
+        minzheng.post(
+            f"cases/{number}/actions/suspend",
+            {"kind": "hearing", "reason": "x", "expected_end": "2026-04-30"},
+        ).status_code
         == 403
     )
     assert (
-        county.post(f"cases/{number}/actions/suspend", {"kind": "hearing", "reason": "组织听证"}).status_code
+        county.post(
+            f"cases/{number}/actions/suspend",
+            {"kind": "hearing", "reason": "组织听证", "expected_end": "2026-04-30"},
+        ).status_code
         == 200
     )
     with clock.pinned("2026-03-04T09:00:00+08:00"):

@@ -39,7 +39,10 @@ def test_outsiders_get_404_for_case_documents_files_and_actions(api, famen_case,
     assert outsider.get(f"cases/{number}/documents/acceptance_notice.pdf").status_code == 404
     assert outsider.get(f"cases/{number}/files/{file_id}").status_code == 404
     for action in ("suspend", "complete", "withdraw", "accept"):
-        r = outsider.post(f"cases/{number}/actions/{action}", {"kind": "hearing", "reason": "x"})
+        r = outsider.post(
+            f"cases/{number}/actions/{action}",
+            {"kind": "hearing", "reason": "x", "expected_end": "2026-04-30"},
+        )
         assert r.status_code == 404, (action, r.content)
     assert number not in [c["number"] for c in outsider.get("cases").json()["results"]]
     assert outsider.client.get(f"/cases/{number}/documents/acceptance_notice/").status_code in (302, 404)
@@ -98,6 +101,9 @@ def test_supervisor_cannot_act_but_sees_the_county(api, famen_case):
     number, _ = famen_case
     supervisor = api("fufeng_supervisor")
     assert (
-        supervisor.post(f"cases/{number}/actions/suspend", {"kind": "hearing", "reason": "x"}).status_code
+        supervisor.post(
+            f"cases/{number}/actions/suspend",
+            {"kind": "hearing", "reason": "x", "expected_end": "2026-04-30"},
+        ).status_code
         == 403
     )

@@ -59,7 +59,8 @@ def test_days_left_count_working_days_not_calendar_days(api, client, received):
 def test_a_suspension_says_what_it_means_for_the_villager(api, client, received):
     accept(api, received)
     r = api("famen_minzheng").post(
-        f"cases/{received['number']}/actions/suspend", {"kind": "publicity", "reason": "张秀兰家低保公示"}
+        f"cases/{received['number']}/actions/suspend",
+        {"kind": "publicity", "reason": "张秀兰家低保公示", "expected_end": "2026-04-30"},
     )
     assert r.status_code == 200, r.content
     html = page_of(client, received)

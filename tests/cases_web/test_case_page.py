@@ -163,5 +163,5 @@ def test_a_reason_the_action_requires_is_marked_on_its_generic_form(signed_in, n
     refuse = page[page.index('id="action-refuse"') :]
     refuse = refuse[: refuse.index("</details>")]
     assert "不予受理理由" in refuse and 'class="req"' in refuse
-    withdraw = page[page.index('id="action-withdraw"') :]
-    assert 'class="req"' not in withdraw[: withdraw.index("</details>")]
+    accept = page[page.index('id="action-accept"') :]
+    assert 'class="req"' not in accept[: accept.index("</details>")]

@@ -1,5 +1,7 @@
 """The work queues: each persona sees its own cases (never 天度镇's), sorted by deadline, in constant queries."""
 
+import datetime as dt
+
 import pytest
 
 from bianmin.cases import services
@@ -49,7 +51,13 @@ def test_approver_queues(signed_in, now, tiandu_case):
     mine = accepted(n=1)
     joint = accepted("joint", n=2)
     paused = accepted(n=3)
-    services.suspend_case(user("famen_minzheng"), paused.number, kind="hearing", reason="组织听证")
+    services.suspend_case(
+        user("famen_minzheng"),
+        paused.number,
+        kind="hearing",
+        reason="组织听证",
+        expected_end=dt.date(2026, 4, 30),
+    )
     minzheng, renshe = signed_in("famen_minzheng"), signed_in("famen_renshe")
     assert numbers(minzheng, "department") == {mine.number, joint.number}
     assert numbers(minzheng, "joint-tasks") == {joint.number}

@@ -2,6 +2,7 @@
 
 from bianmin.cases.models import Custody, Event
 from bianmin.proxy.models import Handover, HandoverCase
+from tests.cases.factories import SIGNATURE
 
 from .factories import completed_at_township, hand_up, make_item, register, to_township
 
@@ -50,7 +51,7 @@ def test_a_case_already_in_an_open_handover_cannot_go_in_another(api, now):
 def test_a_case_not_ready_to_go_up_is_refused(api, now):
     agent, clerk = api("famen_agent"), api("famen_clerk")
     number = register(agent, make_item("promised"))
-    clerk.post(f"cases/{number}/actions/withdraw", {"reason": "村民不办了"})
+    clerk.post(f"cases/{number}/actions/withdraw", {"reason": "村民不办了", "signature": SIGNATURE})
     r = agent.post("handovers", {"direction": "up", "cases": [number]})
     assert r.status_code == 409 and "撤回" in r.json()["error"]["fields"][number]
 

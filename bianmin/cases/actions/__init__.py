@@ -12,4 +12,10 @@ a declared action directly: `REGISTRY["accept"](user, number, version=3)`.
 """
 
 from bianmin.cases.actions import deadline, decision, delivery, files, intake, window  # noqa: F401  (declares)
-from bianmin.cases.actions.registry import REGISTRY, available_actions, dispatch, label_of  # noqa: F401
+from bianmin.cases.actions.registry import (  # noqa: F401
+    REGISTRY,
+    available_actions,
+    dispatch,
+    event_label,
+    label_of,
+)

@@ -75,6 +75,8 @@ class Acting:
     # The declared document's extra data, and any further documents (kind, extra) the rules issue.
     document: dict = field(default_factory=dict)
     more_documents: list[tuple[str, dict]] = field(default_factory=list)
+    # Set by the rules when the step issues another document than the declared one (受理并办结).
+    document_kind: str | None = None
     event: Event | None = None
 
     @property
@@ -243,8 +245,8 @@ def perform(action, user, ref, *, version=None, **payload) -> Case:
         act.event = record_event(
             case, act.user, act.role, act.action, act.from_state, act.to_state, act.note, act.data
         )
-        if action.document:
-            issue(case, action.document, **act.document)
+        if act.document_kind or action.document:
+            issue(case, act.document_kind or action.document, **act.document)
         for kind, extra in act.more_documents:
             issue(case, kind, **extra)
         publish(hooks.IN_TRANSACTION, act, payload)

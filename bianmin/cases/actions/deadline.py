@@ -1,8 +1,10 @@
 """The statutory clock's steps: suspend and resume (特别程序), extend (延长), and the approver's request for it."""
 
+import datetime as dt
+
 from pydantic import Field
 
-from bianmin.cases.actions.base import Acting
+from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.models import Case, Event, Suspension, SuspensionKind
@@ -14,6 +16,7 @@ class SuspendIn(ActionBody):
     # A plain string, so an unknown kind is the action's own 422 after the state and role checks.
     kind: str = Field("", max_length=20, title="特别程序")
     reason: Text = Field("", max_length=2000, title="理由")
+    expected_end: dt.date | None = Field(None, title="预计结束日期")
 
 
 class DaysIn(ActionBody):
@@ -26,9 +29,14 @@ class DeclineIn(ActionBody):
 
 
 @declare("suspend", label="暂停计时", schema=SuspendIn, document="suspension_notice", form="SuspendForm")
-def suspend(act: Acting, *, kind: str, reason: str) -> None:
-    """特别程序: hearing, testing, appraisal… stop the clock; the applicant is told in writing."""
+def suspend(act: Acting, *, kind: str, reason: str, expected_end: dt.date | None = None) -> None:
+    """特别程序: hearing, testing, appraisal… stop the clock; the applicant is told in writing, with the
+    procedure (its kind is the reason category), the reason and the day it is expected to end."""
     errors = {}
+    if expected_end is None:
+        errors["expected_end"] = "请填写特别程序预计结束的日期"
+    elif expected_end <= act.today:
+        errors["expected_end"] = "预计结束日期应晚于今天"
     if kind not in SuspensionKind.values:
         errors["kind"] = "应为 hearing、inspection、testing、appraisal、expert_review 或 publicity"
     if not _text(reason):
@@ -36,14 +44,18 @@ def suspend(act: Acting, *, kind: str, reason: str) -> None:
     if errors:
         raise Invalid("暂停计时信息有误", fields=errors)
     case = act.case
-    suspension = Suspension.objects.create(case=case, kind=kind, reason=_text(reason), started_on=act.today)
+    suspension = Suspension.objects.create(
+        case=case, kind=kind, reason=_text(reason), started_on=act.today, expected_end=expected_end
+    )
+    loaded(case, "suspensions").append(suspension)
     case.resume_to = act.from_state
     act.note = suspension.reason
-    act.data = {"kind": kind, "started_on": act.today.isoformat()}
+    act.data = {"kind": kind, "started_on": act.today.isoformat(), "expected_end": expected_end.isoformat()}
     act.document = {
         "suspension_kind": suspension.get_kind_display(),
         "reason": suspension.reason,
         "started_on": act.today.isoformat(),
+        "expected_end": f"{expected_end:%Y年%m月%d日}",
     }
 
 

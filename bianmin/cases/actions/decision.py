@@ -7,6 +7,7 @@ from pydantic import Field
 from bianmin.cases.actions.base import Acting
 from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.registry import ActionBody, declare
+from bianmin.cases.documents import denial_word
 from bianmin.cases.lifecycle import APPROVER
 from bianmin.cases.models import Location, Outcome, State, TaskState
 from bianmin.catalog.models import CaseClass
@@ -16,9 +17,11 @@ from bianmin.core.schemas import ACTION_REQUIRES, Text
 
 class ApproveIn(ActionBody):
     department: str | None = Field(None, max_length=24, title="会签部门")
+    opinion: Text = Field("", max_length=2000, title="会签意见")
 
 
-class DenyIn(ApproveIn):
+class DenyIn(ActionBody):
+    department: str | None = Field(None, max_length=24, title="会签部门")
     reason: Text = Field("", max_length=2000, title="不同意的理由", json_schema_extra=ACTION_REQUIRES)
 
 
@@ -40,7 +43,7 @@ def _pending_for_viewer(act: Acting) -> bool:
     return bool(pending) and (act.scope.is_admin or bool(pending & act.scope.department_ids))
 
 
-def _decide(act: Acting, decision: str, reason: str, department: str | None) -> None:
+def _decide(act: Acting, decision: str, reason: str, department: str | None, opinion: str = "") -> None:
     """联办会签: one joint department's approver approves or denies that department's part."""
     case = act.case
     if case.case_class != CaseClass.JOINT:
@@ -62,17 +65,20 @@ def _decide(act: Acting, decision: str, reason: str, department: str | None) -> 
         raise Invalid("不同意须写明理由", fields={"reason": "请写明不同意的理由"})
     task.state = TaskState.APPROVED if decision == "approve" else TaskState.DENIED
     task.decided_by, task.decided_at, task.reason = act.user, act.now, _text(reason)
+    task.opinion = _text(opinion)
     task.save()
-    act.note = task.reason
+    act.note = task.reason or task.opinion
     act.data = {"department": task.department.code}
 
 
-@declare("approve", label="会签同意", schema=ApproveIn, offer=_pending_for_viewer)
-def approve(act: Acting, *, department: str | None = None) -> None:
-    _decide(act, "approve", "", department)
+@declare("approve", label="会签同意", schema=ApproveIn, offer=_pending_for_viewer, form="ApproveForm")
+def approve(act: Acting, *, department: str | None = None, opinion: str = "") -> None:
+    _decide(act, "approve", "", department, opinion)
 
 
-@declare("deny", label="会签不同意", schema=DenyIn, offer=_pending_for_viewer, irreversible=True)
+@declare(
+    "deny", label="会签不同意", schema=DenyIn, offer=_pending_for_viewer, irreversible=True, form="DenyForm"
+)
 def deny(act: Acting, *, reason: str = "", department: str | None = None) -> None:
     _decide(act, "deny", reason, department)
 
@@ -120,6 +126,24 @@ def send_back(act: Acting, *, reason: str) -> None:
     }
 
 
+def task_opinions(case) -> dict:
+    """The joint departments' sign-off (会签) as the completion documents print it; {} for other cases."""
+    tasks = [t for t in case.tasks.all() if t.state != TaskState.PENDING]
+    if not tasks:
+        return {}
+    return {
+        "tasks": [
+            {
+                "department": t.department.name,
+                "state": t.get_state_display(),
+                "opinion": t.opinion or t.reason,
+                "at": f"{t.decided_at:%Y-%m-%d}" if t.decided_at else "",
+            }
+            for t in sorted(tasks, key=lambda t: t.department.code)
+        ]
+    }
+
+
 def _may_complete(act: Acting) -> bool:
     case = act.case
     if case.case_class == CaseClass.ESCALATED:
@@ -156,7 +180,8 @@ def complete(act: Acting, *, outcome: str | None = None, reason: str = "", resul
     if outcome not in Outcome.values:
         raise Invalid("请选择办理结果", fields={"outcome": "应为 approved 或 denied"})
     if outcome == Outcome.DENIED and not _text(reason):
-        raise Invalid("不予许可须写明理由", fields={"reason": "请写明不予许可的理由"})
+        word = denial_word(case.item)
+        raise Invalid(f"{word}须写明理由", fields={"reason": f"请写明{word}的理由"})
     case.outcome, case.completed_at = outcome, act.now
     case.result, case.reason = _text(result), _text(reason) if outcome == Outcome.DENIED else case.reason
     if outcome == Outcome.DENIED:
@@ -167,6 +192,6 @@ def complete(act: Acting, *, outcome: str | None = None, reason: str = "", resul
         case.holder_kind = Location.TOWNSHIP  # the county's decision comes back down with the papers
     act.note = _text(reason) or _text(result)
     act.data = {"outcome": outcome, "on_time": on_time}
-    act.document = {"outcome": case.get_outcome_display(), "result": case.result}
+    act.document = {"outcome": case.get_outcome_display(), "result": case.result, **task_opinions(case)}
     if outcome == Outcome.DENIED:
         act.also_issue("denial_decision", reason=case.reason)

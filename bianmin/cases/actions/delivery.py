@@ -32,4 +32,13 @@ def deliver(act: Acting, *, method: str = "", receiver: str = "", signature: str
     receiver = _text(receiver)[:100] or case.applicant_name
     act.note = f"{DELIVERY_METHODS[method]}，签收人：{receiver}"
     act.data = {"method": method, "receiver": receiver}
-    act.document = {"method": DELIVERY_METHODS[method], "receiver": receiver, "signature": signature}
+    # The receipt names who handed the result over (送达人) as well as who signed for it.
+    deliverer = getattr(act.user, "display_name", "") or getattr(act.user, "username", "")
+    act.data["deliverer"] = deliverer
+    act.document = {
+        "method": DELIVERY_METHODS[method],
+        "receiver": receiver,
+        "signature": signature,
+        "deliverer": deliverer,
+        "deliverer_role": "代办员" if act.role == AGENT else "窗口工作人员",
+    }

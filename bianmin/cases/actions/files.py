@@ -1,5 +1,7 @@
 """Reading and adding to a case outside the table: the recorded reveal of personal data, and scans."""
 
+import base64
+import binascii
 import hashlib
 import io
 import secrets
@@ -100,6 +102,47 @@ def reveal_applicant(user, ref) -> dict:
     }
 
 
+def store_file(case: Case, user, data: bytes, content_type: str, name: str = "", row=None) -> Attachment:
+    """Keep checked bytes as one of the case's files (outside public media), named by a random token."""
+    attachment = Attachment(
+        case=case,
+        case_material=row,
+        token=secrets.token_hex(16),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=(name or "")[:200],
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save(f"{attachment.token}{attachment.extension}", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+MAX_SIGNATURE_BYTES = 300 * 1024
+
+
+def signature_png(value, field: str = "signature") -> bytes:
+    """A PNG from a signature pad, as a data URI (or bare base64); anything else is a 422 on `field`."""
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if text.startswith("data:"):
+        header, _, text = text.partition(",")
+        if header != "data:image/png;base64":
+            raise Invalid("签名应为 PNG 图片", fields={field: "签名应为 PNG 图片"})
+    try:
+        data = base64.b64decode(text, validate=True) if text else b""
+    except (binascii.Error, ValueError):
+        raise Invalid("签名数据无效", fields={field: "签名数据无效"}) from None
+    if not data:
+        raise Invalid("请签名", fields={field: "请签名"})
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise Invalid("签名图片过大", fields={field: "签名图片不超过 300 KB"})
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise Invalid("签名应为 PNG 图片", fields={field: "签名应为 PNG 图片"})
+    return data
+
+
 @transaction.atomic
 def attach_scan(user, ref, upload, *, material: int | None = None) -> Attachment:
     """A scan of a material (JPEG, PNG or PDF by content, ≤ 20 MB), kept outside public media."""
@@ -116,19 +159,7 @@ def attach_scan(user, ref, upload, *, material: int | None = None) -> Attachment
         row = case.materials.filter(material_id=material).first()
         if row is None:
             raise Invalid("不是本事项的材料", fields={"material": "不是本事项的材料"})
-    attachment = Attachment(
-        case=case,
-        case_material=row,
-        token=secrets.token_hex(16),
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        original_name=(getattr(upload, "name", "") or "")[:200],
-        uploaded_by=user,
-        uploaded_at=clock.now(),
-    )
-    attachment.file.save(f"{attachment.token}{attachment.extension}", ContentFile(data), save=False)
-    attachment.save()
+    attachment = store_file(case, user, data, content_type, getattr(upload, "name", ""), row)
     role = any_role(scope, case, user)
     details = {"attachment": attachment.pk, "material": material, "content_type": content_type}
     event = record_event(case, user, role, "upload", case.state, case.state, data=details)

@@ -31,7 +31,7 @@ from bianmin.cases.models import (
     NumberPrefix,
     State,
 )
-from bianmin.cases.validators import check_applicant
+from bianmin.cases.validators import applicant_tails, check_applicant
 from bianmin.catalog.models import FieldType, Item, ItemStatus
 from bianmin.core import clock
 from bianmin.core.errors import ApiError, Conflict, Forbidden, Invalid
@@ -294,6 +294,7 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         county=center.region_id[:6] + "000000",
         lead_department_id=item.lead_department_id,
         holder_kind=Location.VILLAGE if channel == Channel.PROXY and village else Location.TOWNSHIP,
+        **applicant_tails(applicant.get("applicant_id_number", ""), applicant.get("applicant_phone", "")),
         **applicant,
     )
     rows = CaseMaterial.objects.bulk_create(
@@ -328,7 +329,8 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
 
 # --- one-screen intake -----------------------------------------------------------------------------
 
-INTAKE_DECISIONS = ("register", "accept", "request_supplement", "refuse")
+# accept_complete: 即办件 accepted and completed on the spot (the accept action with complete=True).
+INTAKE_DECISIONS = ("register", "accept", "accept_complete", "request_supplement", "refuse")
 
 
 def intake_case(
@@ -340,6 +342,7 @@ def intake_case(
     promise_date: dt.date | None = None,
     missing: list[dict] | None = None,
     reason: str = "",
+    result: str = "",
     **receive,
 ) -> tuple[Case, bool]:
     """一窗受理 on one screen: receive, attach the scans, then accept / request supplement / refuse.
@@ -349,7 +352,7 @@ def intake_case(
     and submits again. A retried Idempotency-Key returns the first case untouched (created False).
     """
     if decision not in INTAKE_DECISIONS:
-        raise Invalid("请选择受理、补正、不予受理或仅收件", fields={"decision": "无效的操作"})
+        raise Invalid("请选择受理、受理并办结、补正、不予受理或仅收件", fields={"decision": "无效的操作"})
     saved: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -365,11 +368,13 @@ def intake_case(
                     ) from exc
             bodies = {
                 "accept": {"deferred": list(deferred or ()), "promise_date": promise_date},
+                "accept_complete": {"complete": True, "result": result},
                 "request_supplement": {"missing": missing or []},
                 "refuse": {"reason": reason},
             }
             if decision in bodies:
-                registry.dispatch(decision, user, case, bodies[decision])
+                action = "accept" if decision == "accept_complete" else decision
+                registry.dispatch(action, user, case, bodies[decision])
     except Exception:
         for attachment in saved:
             attachment.file.delete(save=False)

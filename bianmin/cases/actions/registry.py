@@ -83,6 +83,13 @@ def label_of(action: str) -> str:
     return EVENT_LABELS.get(action, action)
 
 
+def event_label(event) -> str:
+    """A timeline event's label: the action's, except an instant item accepted and completed at once."""
+    if event.action == "accept" and (event.data or {}).get("complete"):
+        return "受理并办结"
+    return label_of(event.action)
+
+
 def get(name: str) -> Action | None:
     return REGISTRY.get(name)
 

@@ -8,18 +8,23 @@ from pydantic import Field
 
 from bianmin.cases.actions.base import Acting, loaded
 from bianmin.cases.actions.base import text as _text
+from bianmin.cases.actions.files import signature_png, store_file
 from bianmin.cases.actions.intake import check_materials
 from bianmin.cases.actions.registry import ActionBody, declare
 from bianmin.cases.clock import overdue_receipt
-from bianmin.cases.models import Location, MaterialStatus, Task
+from bianmin.cases.lifecycle import APPLICANT
+from bianmin.cases.models import Location, MaterialStatus, Outcome, State, Task
 from bianmin.catalog.models import CaseClass
 from bianmin.core.errors import Invalid
-from bianmin.core.schemas import ACTION_REQUIRES, MaterialIn, Text
+from bianmin.core.schemas import ACTION_REQUIRES, DbId, MaterialIn, Text
 
 
 class AcceptIn(ActionBody):
     deferred: list[int] = Field([], max_length=100, title="容缺后补的材料")
     promise_date: dt.date | None = Field(None, title="承诺补齐日期")
+    # 即办: accept and complete in one step (instant items only), issuing the result instead.
+    complete: bool = Field(False, title="受理并办结（即办件）")
+    result: Text = Field("", max_length=2000, title="办理结果说明")
 
 
 class MissingIn(Schema):
@@ -29,6 +34,10 @@ class MissingIn(Schema):
 
 class RequestSupplementIn(ActionBody):
     missing: list[MissingIn] = Field([], max_length=100)
+    due: dt.date | None = Field(None, title="补正期限（默认10个工作日）")
+
+
+SUPPLEMENT_DAYS = 10  # working days the applicant is given to bring what is missing, unless the clerk says
 
 
 class SupplementIn(ActionBody):
@@ -40,13 +49,25 @@ class RefuseIn(ActionBody):
 
 
 class WithdrawIn(ActionBody):
-    reason: Text = Field("", max_length=2000, title="撤回原因")
+    reason: Text = Field("", max_length=2000, title="撤回原因", json_schema_extra=ACTION_REQUIRES)
+    # The applicant's written request: a scan already uploaded to the case, or a signature-pad PNG.
+    request_file: DbId | None = Field(None, title="书面撤回申请（已上传文件的编号）")
+    signature: str | None = Field(None, max_length=600_000, title="申请人签名（PNG data URI）")
 
 
 @declare("accept", label="受理", schema=AcceptIn, document="acceptance_notice", form="AcceptForm")
-def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> None:
-    """受理: all required materials present, or the missing ones deferrable on a written promise (容缺)."""
+def accept(
+    act: Acting, *, deferred=(), promise_date: dt.date | None = None, complete: bool = False, result: str = ""
+) -> None:
+    """受理: all required materials present, or the missing ones deferrable on a written promise (容缺).
+
+    With `complete` an instant item (即办件) is accepted and completed (approved) in the same step: the
+    applicant leaves with the result, so the completion notice is issued instead of the acceptance notice."""
     case, calendar = act.case, act.calendar
+    if complete and case.item.case_class != CaseClass.INSTANT:
+        raise Invalid("只有即办件可以受理并办结", fields={"complete": "该事项不是即办件，请先受理"})
+    if complete and deferred:
+        raise Invalid("容缺受理的办件不能当场办结", fields={"deferred": "当场办结须材料齐全"})
     rows = list(case.materials.all())
     by_material = {row.material_id: row for row in rows}
     deferred_ids = set(deferred or ())
@@ -100,6 +121,15 @@ def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> 
         "late": late,
         "deferred": sorted(row.material_id for row in deferring),
     }
+    if complete:
+        case.outcome, case.completed_at = Outcome.APPROVED, act.now
+        case.result = _text(result)
+        case.completed_on_time = True
+        act.to_state = State.COMPLETED
+        act.note = case.result
+        act.data.update(complete=True, outcome=Outcome.APPROVED, on_time=True)
+        act.document_kind = "completion_notice"
+        act.document = {"outcome": case.get_outcome_display(), "result": case.result}
 
 
 @declare(
@@ -109,11 +139,15 @@ def accept(act: Acting, *, deferred=(), promise_date: dt.date | None = None) -> 
     document="supplement_notice",
     form="RequestSupplementForm",
 )
-def request_supplement(act: Acting, *, missing: list[dict]) -> None:
-    """一次性告知: every missing or defective material at once, each with its reason, in one notice."""
+def request_supplement(act: Acting, *, missing: list[dict], due: dt.date | None = None) -> None:
+    """一次性告知: every missing or defective material at once, each with its reason, in one notice that
+    says by when and where to bring them."""
     case = act.case
     by_material = {row.material_id: row for row in case.materials.all()}
     errors: dict[str, str] = {}
+    if due is not None and due <= act.today:
+        errors["due"] = "补正期限应晚于今天"
+    due = due or act.calendar.add_workdays(act.today, SUPPLEMENT_DAYS).date
     if not missing:
         errors["missing"] = "至少列出一项需补正的材料"
     listed = []
@@ -135,11 +169,18 @@ def request_supplement(act: Acting, *, missing: list[dict]) -> None:
         row.save(update_fields=["status", "reason"])
     case.supplement_requested_at = act.now
     items = [
-        {"material": row.material.name, "standard": row.material.standard, "reason": r} for row, r in listed
+        {
+            "material": row.material.name,
+            "standard": row.material.standard,
+            "reason": r,
+            "originals": row.material.originals,
+            "copies": row.material.copies,
+        }
+        for row, r in listed
     ]
     act.note = "；".join(f"{i['material']}：{i['reason']}" for i in items)
-    act.data = {"missing": items}
-    act.document = {"missing": items}
+    act.data = {"missing": items, "due": due.isoformat()}
+    act.document = {"missing": items, "due": f"{due:%Y年%m月%d日}"}
 
 
 @declare("supplement", label="补正材料", schema=SupplementIn, form="SupplementForm")
@@ -173,10 +214,30 @@ def refuse(act: Acting, *, reason: str) -> None:
     act.document = {"reason": reason}
 
 
-@declare("withdraw", label="撤回申请", schema=WithdrawIn, irreversible=True)
-def withdraw(act: Acting, *, reason: str = "") -> None:
-    """撤回: at the applicant's request, any time before completion."""
+@declare("withdraw", label="撤回申请", schema=WithdrawIn, irreversible=True, form="WithdrawForm")
+def withdraw(act: Acting, *, reason: str = "", request_file: int | None = None, signature: str | None = None):
+    """撤回: at the applicant's request, any time before completion — with the reason and, when staff
+    record it, the applicant's written request (a scan of it, or the applicant's signature)."""
     case = act.case
+    errors: dict[str, str] = {}
+    if not _text(reason):
+        errors["reason"] = "请写明撤回原因"
+    attachment = None
+    if request_file is not None:
+        attachment = next((a for a in case.attachments.all() if a.pk == request_file), None)
+        if attachment is None:
+            errors["request_file"] = "不是本办件已上传的文件"
+    elif not signature and act.role != APPLICANT:
+        # The applicant's own account is its written request; at the window the paper must be kept.
+        errors["request_file"] = "请上传申请人的书面撤回申请，或由申请人签名"
+    png = None
+    if signature and request_file is None and not errors:
+        png = signature_png(signature)
+    if errors:
+        raise Invalid("撤回信息有误", fields=errors)
+    if png is not None:
+        attachment = store_file(case, act.user, png, "image/png", "撤回申请签名.png")
+        loaded(case, "attachments").append(attachment)
     for suspension in case.suspensions.all():
         if suspension.ended_on is None:
             suspension.ended_on = act.today
@@ -187,3 +248,7 @@ def withdraw(act: Acting, *, reason: str = "") -> None:
             Location.TOWNSHIP
         )  # withdrawn at the county stage: the file returns to the township
     act.note = _text(reason)
+    act.data = {
+        "request_file": attachment.pk if attachment else None,
+        "signed": png is not None,
+    }
