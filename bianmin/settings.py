@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bianmin.accounts",
     "bianmin.catalog",
     "bianmin.cases",
+    "bianmin.messaging",
     "bianmin.workbench",
     "bianmin.calendar",
     "bianmin.proxy",
@@ -208,6 +209,9 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+
+# Texts to applicants: "outbox" (recorded, not sent) until a gateway is configured (API.md).
+SMS_BACKEND = os.environ.get("BIANMIN_SMS_BACKEND", "outbox").strip() or "outbox"
 
 # Login throttling inside the window → 429: LIMIT failures for one username from one address, four times
 # that for one username from anywhere, and a ceiling per address (a township hall shares one address).

@@ -449,14 +449,14 @@ def record_mandate(
 
 
 def _send_code(case: Case, phone: str, code: str, user) -> None:
-    from bianmin.cases.tasks import send_notification
+    from bianmin.messaging.services import send_message
 
     text = (
         f"【{case.center.name}】{user.display_name}受托为您代办“{case.item.name}”，"
         f"确认委托请将验证码{code}告知代办员，10分钟内有效。"
     )
-    case_id = case.pk
-    transaction.on_commit(lambda: send_notification(case_id, "mandate_code", phone, text))
+    # The code itself stays out of params: the text is the only copy, as on the applicant's phone.
+    send_message(phone, "mandate_code", text, {"case": case.number}, case=case)
 
 
 def confirm_mandate(user, number: str, code: str) -> Mandate:
