@@ -176,6 +176,8 @@ class Clerk:
         self.acknowledged: dict[str, str] = {}  # Idempotency-Key → case number, once a 200/201 came back
         self.done: dict[str, str] = {}  # case number → the state the client brought it to
         self.lost = 0
+        # Of the lost answers, those that were a 5xx by status (the rest: no answer at all).
+        self.server_errors: Counter = Counter()
         self.errors: list[str] = []
 
     def call(self, method, path, body=None, headers=None):
@@ -188,6 +190,7 @@ class Clerk:
         except http.client.HTTPException as exc:
             raise Lost(repr(exc)) from exc
         if status >= 500:
+            self.server_errors[status] += 1
             raise Lost(f"{status} {str(data)[:200]}")
         return status, data
 
@@ -324,6 +327,9 @@ def _drill(tmp_path: Path, env: dict, disrupt) -> dict:
             thread.join(timeout=max(1, deadline - time.monotonic() + 5))
         errors = [e for c in clerks for e in c.errors]
         assert not errors, f"{errors}\n{server.log_tail()}"
+        # A database that is down is a 503 to retry, never a bare 500.
+        statuses = set(sum((c.server_errors for c in clerks), Counter()))
+        assert statuses <= {503}, f"{statuses}\n{server.log_tail()}"
         # Recover any send lost with the killed processes, and let the consumer drain.
         requeued = _manage(env, "flush_outbox", "--older-than", "0").strip()
         state = _wait_for_sent(env)
@@ -338,6 +344,7 @@ def _drill(tmp_path: Path, env: dict, disrupt) -> dict:
         "run": time.monotonic() - prepared,
         "cases": len(acknowledged),
         "lost_answers": sum(c.lost for c in clerks),
+        "of_which_5xx": dict(sum((c.server_errors for c in clerks), Counter())),
         "disrupted_after": disrupted_at,
         "flush": requeued,
         "audit": audit.strip().splitlines()[-1] if audit.strip() else "",
