@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bianmin.accounts",
     "bianmin.catalog",
     "bianmin.cases",
+    "bianmin.messaging",
     "bianmin.workbench",
     "bianmin.calendar",
     "bianmin.proxy",
@@ -136,7 +137,10 @@ TEMPLATES = [
 # SQLite by default, tuned for several processes (web workers + huey): WAL, a busy timeout, and
 # BEGIN IMMEDIATE so a writer takes the lock up front instead of failing half-way on upgrade.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bianmin.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
+# Health checks: a kept connection the database dropped (a restart) is replaced before a request uses it.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
@@ -145,6 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so tests with several threads share one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A case acknowledged to the clerk must survive the database crashing the next moment: commit waits
+    # for its WAL flush even where the cluster runs synchronous_commit=off (the crash drill lost
+    # acknowledged cases on such a cluster restarted with `pg_ctl restart -m immediate`).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -208,6 +217,9 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+
+# Texts to applicants: "outbox" (recorded, not sent) until a gateway is configured (API.md).
+SMS_BACKEND = os.environ.get("BIANMIN_SMS_BACKEND", "outbox").strip() or "outbox"
 
 # Login throttling inside the window → 429: LIMIT failures for one username from one address, four times
 # that for one username from anywhere, and a ceiling per address (a township hall shares one address).

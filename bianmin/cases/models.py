@@ -536,7 +536,8 @@ class IdempotencyKey(models.Model):
 
 
 class Notification(models.Model):
-    """An SMS-like message to the applicant, written by a background task after the action commits."""
+    """Before the outbox: the applicant's texts as a background task wrote them. Read-only history now —
+    its rows were copied into `messaging.Message`, which every text goes through; to be dropped later."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=24)

@@ -1,7 +1,8 @@
-"""The applicant's SMS-like notice after each step, subscribed to the after-commit hook (never inside an action).
+"""The applicant's text after each step, written to the outbox inside the action's transaction.
 
-One text per action, filled from the case and the event as committed; the task records (and, with a
-gateway, sends) it. Texts never carry a full ID number.
+One text per action, filled from the case and the event as written. The message row commits or rolls back
+with the action (so no step is told that did not happen, and none is lost if the process dies right after
+the commit); the outbox sends it after commit. Texts never carry a full ID number.
 """
 
 from bianmin.cases import hooks
@@ -31,10 +32,15 @@ TEXTS = {
 }
 
 
-@hooks.subscribe(hooks.AFTER_COMMIT, TEXTS)
+@hooks.subscribe(hooks.IN_TRANSACTION, TEXTS)
 def tell_the_applicant(acted: hooks.Acted) -> None:
-    from bianmin.cases.tasks import send_notification
+    from bianmin.messaging.services import send_message
 
     case = acted.case
-    text = TEXTS[acted.action](case, (acted.event.data if acted.event else None) or {})
-    send_notification(case.pk, acted.action, case.applicant_phone, f"【{case.center.name}】{text}")
+    data = (acted.event.data if acted.event else None) or {}
+    text = TEXTS[acted.action](case, data)
+    send_message(
+        case.applicant_phone, acted.action, f"【{case.center.name}】{text}",
+        {"case": case.number, "center": case.center.name},
+        case=case, key=f"event:{acted.event.pk}" if acted.event else "",
+    )  # fmt: skip

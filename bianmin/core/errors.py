@@ -1,5 +1,8 @@
 """The API's error shape (API.md): {"error": {"code", "message", "fields"}} for every failure."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
@@ -167,6 +170,19 @@ def install(api: NinjaAPI) -> None:
     def _form_to_json_endpoint(request: HttpRequest, exc):
         # A form (multipart) body was already parsed, by the session's CSRF check, for an endpoint that reads JSON.
         return api.create_response(request, error_body("bad_request", "请求体应为 JSON"), status=400)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc):
+        # The database is restarting or unreachable (the crash drill saw these as bare 500s). The request's
+        # transaction rolled back unless the commit itself was cut off, so 503 says: retry — with the same
+        # Idempotency-Key, or after re-reading the case.
+        logging.getLogger("bianmin.api").warning("database unavailable: %s", exc)
+        response = api.create_response(
+            request, error_body("database_unavailable", "数据库暂时不可用，请稍后重试"), status=503
+        )
+        response["Retry-After"] = "2"
+        return response
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError):

@@ -489,14 +489,12 @@ def record_mandate(
 
 
 def text_villager(case: Case, kind: str, phone: str, text: str) -> None:
-    """The one place this app sends the villager a text, after the commit. Texts never carry an ID number.
+    """The one place this app sends the villager a text: through the outbox, in the caller's transaction
+    (so it is sent once, after the commit). Texts never carry an ID number."""
+    from bianmin.messaging.services import send_message
 
-    Today the case app's notification log (send_notification); when the outbox (send_message) lands,
-    only this function changes."""
-    from bianmin.cases.tasks import send_notification
-
-    case_id = case.pk
-    transaction.on_commit(lambda: send_notification(case_id, kind, phone, text))
+    # The code or number is in the text only: params keep what a template needs, never a secret.
+    send_message(phone, kind, text, {"case": case.number}, case=case)
 
 
 def _send_code(case: Case, phone: str, code: str, user) -> None:

@@ -3,8 +3,9 @@
 2026 National Day: 10/1–10/7 off (9/25 中秋 too), make-up workdays Sun 9/20 and Sat 10/10.
 """
 
-from bianmin.cases.models import Event, Notification
+from bianmin.cases.models import Event
 from bianmin.core import clock
+from bianmin.messaging.models import Message
 
 from .factories import intake, make_item, material_id
 
@@ -129,7 +130,7 @@ def test_applicant_is_notified_after_the_action_commits(api, now, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         number = clerk.post("cases", intake(item)).json()["number"]
         clerk.post(f"cases/{number}/actions/accept", {})
-    texts = list(Notification.objects.filter(case__number=number).values_list("kind", "phone", "text"))
+    texts = list(Message.objects.filter(case__number=number).values_list("template", "phone", "text"))
     assert [k for k, _, _ in texts] == ["receive", "accept"]
     assert texts[1][1] == "13812345678"
     assert "承诺于2026年03月09日前办结" in texts[1][2] and "法门镇便民服务中心" in texts[1][2]

@@ -3,7 +3,8 @@ the next one (签委托书 → 交镇中心 / 登记下一件 → 送达); a del
 
 from django.test import Client
 
-from bianmin.cases.models import Case, Notification
+from bianmin.cases.models import Case
+from bianmin.messaging.models import Message
 
 from .factories import completed_at_township, make_item, proxy_intake, register, signature_png
 
@@ -31,7 +32,7 @@ def test_the_case_page_shows_the_query_code_and_texts_it_without_the_id_number(
     with django_capture_on_commit_callbacks(execute=True):
         r = phone.post(f"/proxy/cases/{number}/query-code/")
     assert r.status_code == 302
-    sms = Notification.objects.get(case=case, kind="query_code")
+    sms = Message.objects.get(case=case, template="query_code")
     assert sms.phone == case.applicant_phone
     assert case.query_code in sms.text and number in sms.text
     assert case.applicant_id_number not in sms.text and case.applicant_id_number[-6:] not in sms.text

@@ -6,8 +6,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from bianmin.cases.models import Notification
 from bianmin.core import clock
+from bianmin.messaging.models import Message
 from bianmin.proxy import services
 
 from .factories import completed_at_township, make_item, proxy_intake, register, signature_png
@@ -60,7 +60,7 @@ def test_a_mandate_confirmed_by_sms_code(api, now, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         r = agent.post(f"proxy/cases/{number}/mandate", body)
     assert r.status_code == 201 and r.json()["signed"] is False
-    sms = Notification.objects.get(case__number=number, kind="mandate_code")
+    sms = Message.objects.get(case__number=number, template="mandate_code")
     code = sms.text.split("验证码")[1][:6]
     assert sms.phone == "13812345678"
     assert (
@@ -83,7 +83,7 @@ def test_an_sms_code_expires_after_ten_minutes(api, now, django_capture_on_commi
             "entrusted": "代办", "method": "sms"}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         agent.post(f"proxy/cases/{number}/mandate", body)
-    code = Notification.objects.get(case__number=number, kind="mandate_code").text.split("验证码")[1][:6]
+    code = Message.objects.get(case__number=number, template="mandate_code").text.split("验证码")[1][:6]
     with clock.pinned("2026-03-02T09:30:00+08:00"):
         r = agent.post(f"proxy/cases/{number}/mandate/confirm", {"code": code})
     assert r.status_code == 409 and r.json()["error"]["code"] == "code_expired"

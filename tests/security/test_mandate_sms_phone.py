@@ -2,7 +2,7 @@
 
 from proxy.factories import make_item, proxy_intake, register
 
-from bianmin.cases.models import Notification
+from bianmin.messaging.models import Message
 
 
 def _body(item, **extra):
@@ -23,7 +23,7 @@ def test_a_code_to_another_phone_is_refused_and_nothing_is_sent(api, now, django
     with django_capture_on_commit_callbacks(execute=True):
         r = agent.post(f"proxy/cases/{number}/mandate", _body(item, phone="13900001111"))
     assert r.status_code == 422 and "phone" in r.json()["error"]["fields"]
-    assert not Notification.objects.filter(case__number=number, kind="mandate_code").exists()
+    assert not Message.objects.filter(case__number=number, template="mandate_code").exists()
 
 
 def test_the_recorded_phone_spelt_with_spaces_still_gets_the_code(
@@ -35,4 +35,4 @@ def test_the_recorded_phone_spelt_with_spaces_still_gets_the_code(
     with django_capture_on_commit_callbacks(execute=True):
         r = agent.post(f"proxy/cases/{number}/mandate", _body(item, phone="138 1234 5678"))
     assert r.status_code == 201, r.content
-    assert Notification.objects.get(case__number=number, kind="mandate_code").phone == "13812345678"
+    assert Message.objects.get(case__number=number, template="mandate_code").phone == "13812345678"
