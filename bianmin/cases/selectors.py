@@ -160,7 +160,8 @@ def filter_cases(
         cases = cases.filter(
             Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_id_number=q.upper())
         )
-    if received_from:
+    if received_from and received_from > dt.date.min:
+        # (Midnight of 0001-01-01 in Shanghai is before year 1 in UTC: no case is older anyway.)
         cases = cases.filter(received_at__gte=_start_of(received_from))
     if received_to and received_to < dt.date.max:
         cases = cases.filter(received_at__lt=_start_of(received_to + dt.timedelta(days=1)))

@@ -63,6 +63,14 @@ class RequestTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The address and the query string first, on every method: PostgreSQL refuses NUL in text, so a
+        # "%00" that reached a lookup would be a 500 (SQLite stores it silently).
+        if errors := self._address_errors(request):
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse(
+                    error_body("validation_error", "地址含有无法识别的字符", errors), status=422
+                )
+            return render(request, "errors/400.html", {"fields": errors}, status=400)
         if request.method in BODY_METHODS:
             try:
                 errors = self._errors(request)
@@ -78,9 +86,21 @@ class RequestTextMiddleware:
                 return render(request, "errors/400.html", {"fields": errors}, status=400)
         return self.get_response(request)
 
+    def _address_errors(self, request) -> dict[str, str]:
+        errors = {}
+        if why := text_error(request.path):
+            errors["path"] = why
+        for key, values in request.GET.lists():
+            for value in [key, *values]:
+                if why := text_error(value):
+                    errors.setdefault(_clean_key(key), why)
+        return errors
+
     def _errors(self, request) -> dict[str, str]:
         content_type = request.content_type or ""
-        if content_type == "application/json" or content_type.endswith("+json"):
+        # The API reads any body as JSON whatever its declared type (text/plain, none): check it as JSON.
+        api_body = request.path.startswith(API_PREFIX) and content_type not in FORM_TYPES
+        if content_type == "application/json" or content_type.endswith("+json") or api_body:
             try:
                 data = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):

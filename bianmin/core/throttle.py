@@ -15,8 +15,12 @@ def wait_seconds(failures: QuerySet, limit: int, window: dt.timedelta) -> int:
     count = failures.count()
     if count < limit:
         return 0
-    # The throttle lifts when the (count - limit + 1)-th oldest failure leaves the window.
-    pivot = failures.order_by("at").values_list("at", flat=True)[count - limit]
+    # The throttle lifts when the (count - limit + 1)-th oldest failure leaves the window. Rows may vanish
+    # between the count and this read (a success clears them): then read what is there, or let it pass.
+    times = list(failures.order_by("at").values_list("at", flat=True)[: count - limit + 1])
+    if len(times) < count - limit + 1:
+        return 0
+    pivot = times[-1]
     return max(1, math.ceil((pivot + window - clock.now()).total_seconds()))
 
 

@@ -8,6 +8,7 @@ primary-key order (so two bundles never deadlock), checks every case before writ
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -26,6 +27,7 @@ from bianmin.cases.selectors import cases_visible_to
 from bianmin.cases.validators import MOBILE, id_number_error, mask_phone, phone_error
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from bianmin.core.throttle import wait_seconds, wait_text
 from bianmin.proxy.models import (
     OPEN_HANDOVER_STATES,
     DeliveryReceipt,
@@ -43,6 +45,8 @@ MAX_SIGNATURE_BYTES = 300 * 1024
 MAX_BUNDLE = 100
 CODE_TTL_SECONDS = 10 * 60
 CODE_ATTEMPTS = 5
+CODE_RESENDS = 3  # codes per case …
+CODE_RESEND_WINDOW = dt.timedelta(hours=1)  # … in this window
 # Cases an agent may carry up: new applications, and ones the township asked to supplement.
 READY_TO_GO_UP = (State.RECEIVED, State.SUPPLEMENT_REQUESTED)
 # Nothing is left for the agent to be entrusted with: the result reached the villager, or there is none.
@@ -479,6 +483,11 @@ def record_mandate(
         mandate.save()
         _signed(user, case, mandate, data_uri(png))
         return mandate
+    # Each code allows CODE_ATTEMPTS guesses; resending resets them, so resends are limited too — else an
+    # agent could keep asking for codes and guessing until one matched, forging the villager's consent.
+    recent = case.events.filter(action="mandate_code_sent", at__gte=clock.now() - CODE_RESEND_WINDOW)
+    if (wait := wait_seconds(recent, CODE_RESENDS, CODE_RESEND_WINDOW)) > 0:
+        raise TooMany(f"验证码发送过于频繁，{wait_text(wait)}")
     code = f"{secrets.randbelow(10**6):06d}"
     mandate.phone, mandate.code_hash = phone, _code_hash(case.pk, code)
     mandate.code_sent_at, mandate.code_attempts = clock.now(), 0

@@ -1,6 +1,7 @@
 """Photos of papers (images only, size limit), the mandate by SMS code, and delivering too early."""
 
 import dataclasses
+import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,3 +127,19 @@ def test_delivering_before_the_result_came_back_is_a_conflict(api, now):
     # A delivery receipt needs the villager's signature.
     r = agent.post(f"proxy/cases/{number}/delivery", {"receiver": "张秀兰", "signature": ""})
     assert r.status_code == 422
+
+
+def test_mandate_codes_are_not_resent_without_limit(api, now):
+    """Each code allows five guesses and a resend starts afresh: three codes an hour, then 429."""
+    agent = api("famen_agent")
+    item = make_item("promised")
+    number = register(agent, item)
+    id_number = proxy_intake(item)["applicant"]["id_number"]
+    body = {"villager_name": "张秀兰", "villager_id_number": id_number, "entrusted": "代办", "method": "sms"}
+    for _ in range(3):
+        assert agent.post(f"proxy/cases/{number}/mandate", body).status_code == 201
+    r = agent.post(f"proxy/cases/{number}/mandate", body)
+    assert r.status_code == 429 and "分钟后再试" in r.json()["error"]["message"]
+    assert Message.objects.filter(case__number=number, template="mandate_code").count() == 3
+    with clock.pinned(clock.now() + dt.timedelta(minutes=61)):
+        assert agent.post(f"proxy/cases/{number}/mandate", body).status_code == 201

@@ -155,6 +155,9 @@ def request_supplement(act: Acting, *, missing: list[dict], due: dt.date | None 
         row = by_material.get(entry.get("material"))
         if row is None:
             errors[f"missing.{index}.material"] = "不是本事项的材料"
+        elif any(row is seen for seen, _ in listed):
+            # Listed twice would mark a received paper missing and print it twice on the notice.
+            errors[f"missing.{index}.material"] = "材料重复"
         elif not _text(entry.get("reason")):
             errors[f"missing.{index}.reason"] = "请写明需补正的原因"
         else:
