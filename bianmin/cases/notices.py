@@ -42,5 +42,5 @@ def tell_the_applicant(acted: hooks.Acted) -> None:
     send_message(
         case.applicant_phone, acted.action, f"【{case.center.name}】{text}",
         {"case": case.number, "center": case.center.name},
-        case=case, key=f"event:{acted.event.pk}" if acted.event else "",
+        case=case, key=f"event:{acted.event.pk}" if acted.event else "", key_is_new=True,
     )  # fmt: skip

@@ -35,21 +35,33 @@ def without_id_numbers(text: str) -> str:
 
 
 def send_message(
-    phone: str, template: str, text: str, params: dict | None = None, *, case=None, key: str = ""
+    phone: str,
+    template: str,
+    text: str,
+    params: dict | None = None,
+    *,
+    case=None,
+    key: str = "",
+    key_is_new: bool = False,
 ):
     """Write one message in the caller's transaction and send it after that commits.
 
     `key` names the message (e.g. the event it tells about): writing the same key again returns the first
     row and sends nothing more."""
-    key = key or f"uuid:{uuid.uuid4().hex}"
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                phone=phone, template=template, text=without_id_numbers(text), params=params or {},
-                case=case, key=key, created_at=clock.now(),
-            )  # fmt: skip
-    except IntegrityError:
-        return Message.objects.get(key=key)
+    fields = dict(
+        phone=phone, template=template, text=without_id_numbers(text), params=params or {}, case=case,
+        created_at=clock.now(),
+    )  # fmt: skip
+    if not key or key_is_new:
+        # A fresh random key, or one named after a row this transaction just wrote (an event), cannot
+        # clash: no savepoint needed (two queries fewer on every action).
+        message = Message.objects.create(key=key or f"uuid:{uuid.uuid4().hex}", **fields)
+    else:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(key=key, **fields)
+        except IntegrityError:
+            return Message.objects.get(key=key)
     message_id = message.pk
     transaction.on_commit(lambda: enqueue(message_id), robust=True)
     return message
