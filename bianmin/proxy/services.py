@@ -7,7 +7,6 @@ primary-key order (so two bundles never deadlock), checks every case before writ
 """
 
 import base64
-import binascii
 import datetime as dt
 import hashlib
 import hmac
@@ -20,7 +19,7 @@ from bianmin.accounts.models import Role, User
 from bianmin.accounts.scope import scope_of
 from bianmin.cases import custody
 from bianmin.cases import services as case_services
-from bianmin.cases.actions.files import PHOTO
+from bianmin.cases.actions.files import PHOTO, signature_png
 from bianmin.cases.documents import issue_document
 from bianmin.cases.models import Case, Channel, Event, Location, MaterialStatus, State
 from bianmin.cases.selectors import cases_visible_to
@@ -41,7 +40,6 @@ from bianmin.proxy.models import (
 )
 from bianmin.proxy.selectors import agent_village, open_entry_case_ids, station_of, township_of
 
-MAX_SIGNATURE_BYTES = 300 * 1024
 MAX_BUNDLE = 100
 CODE_TTL_SECONDS = 10 * 60
 CODE_ATTEMPTS = 5
@@ -394,24 +392,8 @@ def receive_handover(
 # --- signatures, mandate, delivery ---------------------------------------------------------------------
 
 
-def parse_signature(value, field: str = "signature") -> bytes:
-    """A PNG from the signature pad, as a data URL or base64; anything else is refused (422)."""
-    text = _text(value)
-    if text.startswith("data:"):
-        header, _, text = text.partition(",")
-        if header != "data:image/png;base64":
-            raise Invalid("签名应为 PNG 图片", fields={field: "签名应为 PNG 图片"})
-    try:
-        data = base64.b64decode(text, validate=True) if text else b""
-    except (binascii.Error, ValueError):
-        raise Invalid("签名数据无效", fields={field: "签名数据无效"}) from None
-    if not data:
-        raise Invalid("请签名", fields={field: "请签名"})
-    if len(data) > MAX_SIGNATURE_BYTES:
-        raise Invalid("签名图片过大", fields={field: "签名图片不超过 300 KB"})
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise Invalid("签名应为 PNG 图片", fields={field: "签名应为 PNG 图片"})
-    return data
+# One signature check for the case's written withdrawal request and the proxy's pads (cases owns it).
+parse_signature = signature_png
 
 
 def data_uri(png: bytes) -> str:
