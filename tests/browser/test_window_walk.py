@@ -31,6 +31,7 @@ def open_action(page, label):
 
 
 def fits(page, width):
+    page.wait_for_load_state("load")  # a click may still be opening the next page
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
