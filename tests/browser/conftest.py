@@ -37,3 +37,15 @@ def browser(site):
             yield browser
         finally:
             browser.close()
+
+
+def page_width(page) -> int:
+    """The document's width; measured again once loaded when a click was still opening the next page
+    (evaluating mid-navigation finds no document yet)."""
+    for _ in range(3):
+        try:
+            page.wait_for_load_state("load")
+            return page.evaluate("document.documentElement.scrollWidth")
+        except Exception:  # noqa: BLE001 - the old document went away under us: measure the new one
+            page.wait_for_timeout(200)
+    return page.evaluate("document.documentElement.scrollWidth")

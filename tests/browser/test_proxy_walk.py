@@ -10,6 +10,7 @@ from PIL import Image
 
 from bianmin.cases.validators import id_check_char
 from bianmin.catalog.demo import DEMO_ITEMS
+from tests.browser.conftest import page_width
 
 # Committed data for the live server's thread; serialized_rollback as in test_window_walk.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -33,8 +34,7 @@ def sign_in(context, site, username):
 
 def fits(page):
     """No sideways scrolling on the phone (measured once the page a click opened has loaded)."""
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    return page_width(page) <= PHONE["width"]
 
 
 def sign_with_a_finger(page, within=None):

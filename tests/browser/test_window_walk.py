@@ -7,6 +7,7 @@ import pytest
 
 from bianmin.cases.validators import id_check_char
 from bianmin.catalog.demo import DEMO_ITEMS
+from tests.browser.conftest import page_width
 
 # Committed data for the live server's thread; serialized_rollback leaves the tables empty afterwards
 # instead of re-creating content types that a later serialized_rollback test would clash with.
@@ -31,8 +32,7 @@ def open_action(page, label):
 
 
 def fits(page, width):
-    page.wait_for_load_state("load")  # a click may still be opening the next page
-    return page.evaluate("document.documentElement.scrollWidth") <= width
+    return page_width(page) <= width
 
 
 def test_window_walk_from_intake_to_completion(site, browser):
