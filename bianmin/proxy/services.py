@@ -39,6 +39,7 @@ from bianmin.proxy.models import (
     MandateMethod,
 )
 from bianmin.proxy.selectors import agent_village, open_entry_case_ids, station_of, township_of
+from bianmin.proxy.signals import handover_sent
 
 MAX_BUNDLE = 100
 CODE_TTL_SECONDS = 10 * 60
@@ -134,8 +135,11 @@ def create_handover(user, direction: str, numbers, agent: str | None = None, *, 
         raise Invalid("交接方向无效", fields={"direction": "应为 up 或 down"})
     numbers = _numbers(numbers)
     if direction == Direction.UP:
-        return _hand_up(user, numbers, signature)
-    return _hand_down(user, numbers, agent, signature)
+        handover = _hand_up(user, numbers, signature)
+    else:
+        handover = _hand_down(user, numbers, agent, signature)
+    handover_sent.send(sender=Handover, handover=handover)
+    return handover
 
 
 def _optional_signature(signature) -> bytes | None:
