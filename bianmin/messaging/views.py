@@ -102,6 +102,7 @@ def template_edit(request, pk: int | None = None):
 # --- the message log (supervisors, directors, administrators) ----------------------------------------
 
 LOG_ROLES = ("supervisor", "director")
+SECRET_TEMPLATES = {"mandate_code"}
 LOG_ONLY = "消息记录只有中心负责人、效能监察人员和系统管理员可以查看。"
 
 
@@ -141,6 +142,10 @@ def message_log(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for message in page:
         message.masked_phone = mask_phone(message.phone)
+        if (
+            message.template in SECRET_TEMPLATES
+        ):  # the villager tells the agent this code: nobody reads it here
+            message.text = "（含验证码，内容不显示）"
     query = request.GET.copy()
     query.pop("page", None)
     return render(

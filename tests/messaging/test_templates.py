@@ -30,7 +30,9 @@ def test_the_migration_ships_every_template_with_valid_placeholders(db):
 
 def test_render_picks_the_countys_text_else_the_default(db):
     default = MessageTemplate.objects.get(code="withdraw", county=None)
-    MessageTemplate.objects.create(code="withdraw", county_id=FUFENG, name="撤回", text="扶风：{number}已撤回")
+    MessageTemplate.objects.create(
+        code="withdraw", county_id=FUFENG, name="撤回", text="扶风：{number}已撤回"
+    )
     assert render("withdraw", FUFENG, {"number": "X1", "center": "C"})[0] == "扶风：X1已撤回"
     assert render("withdraw", "610300000000", {"number": "X1", "center": "C"})[0] == "【C】您的办件X1已撤回。"
     default.active = False
@@ -54,7 +56,9 @@ def test_admin_overrides_a_template_for_a_county_on_the_page(admin_client):
     assert admin_client.get(f"{LIST}{row.pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("text,named", [("您的{number}已受理，身份证{id_number}", "{id_number}"), ("{}", "{}")])
+@pytest.mark.parametrize(
+    "text,named", [("您的{number}已受理，身份证{id_number}", "{id_number}"), ("{}", "{}")]
+)
 def test_an_unknown_placeholder_is_refused_at_save_in_chinese(admin_client, text, named):
     row = MessageTemplate.objects.get(code="accept", county=None)
     r = admin_client.post(f"{LIST}{row.pk}/", {"text": text, "active": "on"})
