@@ -61,3 +61,15 @@ def test_the_bell_is_one_count_query(api, now, django_assert_num_queries):
     request = type("R", (), {"user": clerk})()
     with django_assert_num_queries(1):
         Template("{{ unread_notices }}").render(Context(notices(request)))
+
+
+def test_a_return_handover_notifies_its_agent(api, now):
+    from tests.proxy.factories import completed_at_township
+
+    agent, clerk = api("famen_agent"), api("famen_clerk")
+    number = completed_at_township(agent, clerk, api("famen_minzheng"), make_item("promised"))
+    r = clerk.post("handovers", {"direction": "down", "cases": [number], "agent": "famen_agent"})
+    assert r.status_code == 201, r.content
+    notice = Notice.objects.get(recipient__username="famen_agent")
+    assert notice.kind == "result_back" and f"No.{r.json()['id']}" in notice.title
+    assert not Notice.objects.filter(recipient__username="tiandu_agent").exists()
