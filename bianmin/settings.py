@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bianmin.accounts.context_processors.scope",
+                "bianmin.messaging.context_processors.notices",
             ],
         },
     },

@@ -1,8 +1,9 @@
 """The applicant's text after each step, written to the outbox inside the action's transaction.
 
-One text per action, filled from the case and the event as written. The message row commits or rolls back
-with the action (so no step is told that did not happen, and none is lost if the process dies right after
-the commit); the outbox sends it after commit. Texts never carry a full ID number.
+One text per action, rendered from the message templates (bianmin.messaging.templates: the county's own
+text, else the default) with the case's and the event's facts. The message row commits or rolls back with
+the action (so no step is told that did not happen, and none is lost if the process dies right after the
+commit); the outbox sends it after commit. Texts never carry a full ID number (no template may name one).
 """
 
 from bianmin.cases import hooks
@@ -13,34 +14,41 @@ def _deadline(case) -> str:
     return f"{case.deadline:%Y年%m月%d日}" if case.deadline else ""
 
 
-TEXTS = {
-    "receive": lambda c, d: f"您申请的“{c.item.name}”已收件，办件编号{c.number}，查询码{c.query_code}。",
-    "accept": lambda c, d: (
-        f"您的办件{c.number}已受理并当场办结，请领取结果。"
-        if d.get("complete")
-        else f"您的办件{c.number}已受理，承诺于{_deadline(c)}前办结。"
-    ),
-    "request_supplement": lambda c, d: (
-        f"您的办件{c.number}需补正{len(d.get('missing', []))}项材料，详见一次性告知书。"
-    ),
-    "refuse": lambda c, d: f"您的办件{c.number}不予受理，理由及救济途径详见不予受理通知书。",
-    "suspend": lambda c, d: f"您的办件{c.number}进入{SuspensionKind(d['kind']).label}程序，暂停计时。",
-    "resume": lambda c, d: f"您的办件{c.number}恢复计时，办结期限顺延至{_deadline(c)}。",
-    "extend": lambda c, d: f"您的办件{c.number}办理期限延长{d.get('days')}个工作日，至{_deadline(c)}。",
-    "complete": lambda c, d: f"您的办件{c.number}已办结（{c.get_outcome_display()}），请按约定方式领取。",
-    "withdraw": lambda c, d: f"您的办件{c.number}已撤回。",
-}
+def _params(case, data: dict) -> dict:
+    return {
+        "center": case.center.name, "number": case.number, "item": case.item.name,
+        "query_code": case.query_code, "deadline": _deadline(case),
+        "count": len(data.get("missing", [])), "days": data.get("days", ""),
+        "kind": SuspensionKind(data["kind"]).label if data.get("kind") in SuspensionKind.values else "",
+        "outcome": case.get_outcome_display() if case.outcome else "",
+    }  # fmt: skip
 
 
-@hooks.subscribe(hooks.IN_TRANSACTION, TEXTS)
+ACTIONS = [
+    "receive",
+    "accept",
+    "request_supplement",
+    "refuse",
+    "suspend",
+    "resume",
+    "extend",
+    "complete",
+    "withdraw",
+]
+
+
+@hooks.subscribe(hooks.IN_TRANSACTION, ACTIONS)
 def tell_the_applicant(acted: hooks.Acted) -> None:
     from bianmin.messaging.services import send_message
+    from bianmin.messaging.templates import render
 
     case = acted.case
     data = (acted.event.data if acted.event else None) or {}
-    text = TEXTS[acted.action](case, data)
+    code = "accept_complete" if acted.action == "accept" and data.get("complete") else acted.action
+    params = _params(case, data)
+    text, _urgent = render(code, case.county, params)  # `urgent` waits for send_message to take it
     send_message(
-        case.applicant_phone, acted.action, f"【{case.center.name}】{text}",
-        {"case": case.number, "center": case.center.name},
+        case.applicant_phone, acted.action, text,
+        {"case": case.number, "center": case.center.name, "template": code},
         case=case, key=f"event:{acted.event.pk}" if acted.event else "", key_is_new=True,
     )  # fmt: skip

@@ -239,6 +239,16 @@ def _case_or_404(request, number: str):
     return case
 
 
+def case_messages(case) -> list:
+    """The case's texts (state and time; not the text: a mandate code is for the villager's ears only)."""
+    from bianmin.messaging.templates import SHIPPED
+
+    rows = list(case.messages.only("template", "state", "reason", "created_at").order_by("created_at", "id"))
+    for row in rows:
+        row.label = SHIPPED[row.template][0] if row.template in SHIPPED else row.template
+    return rows
+
+
 def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> dict:
     ctx = queues.context(request.user)
     actions = available_actions(request.user, case)
@@ -278,6 +288,7 @@ def _case_context(request, case, *, bound=None, revealed=None, problem=None) -> 
         "sent_back": _sent_back(case, events),
         "events": [(e, event_label(e), ROLE_LABELS.get(e.role, "")) for e in events],
         **_proxy_context(case, events),
+        "case_messages": case_messages(case),
         "problem": problem,
     }
 

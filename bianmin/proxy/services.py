@@ -27,6 +27,7 @@ from bianmin.cases.validators import MOBILE, id_number_error, mask_phone, phone_
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from bianmin.core.throttle import wait_seconds, wait_text
+from bianmin.messaging.templates import render
 from bianmin.proxy.models import (
     OPEN_HANDOVER_STATES,
     DeliveryReceipt,
@@ -39,6 +40,7 @@ from bianmin.proxy.models import (
     MandateMethod,
 )
 from bianmin.proxy.selectors import agent_village, open_entry_case_ids, station_of, township_of
+from bianmin.proxy.signals import handover_sent
 
 MAX_BUNDLE = 100
 CODE_TTL_SECONDS = 10 * 60
@@ -134,8 +136,11 @@ def create_handover(user, direction: str, numbers, agent: str | None = None, *, 
         raise Invalid("交接方向无效", fields={"direction": "应为 up 或 down"})
     numbers = _numbers(numbers)
     if direction == Direction.UP:
-        return _hand_up(user, numbers, signature)
-    return _hand_down(user, numbers, agent, signature)
+        handover = _hand_up(user, numbers, signature)
+    else:
+        handover = _hand_down(user, numbers, agent, signature)
+    handover_sent.send(sender=Handover, handover=handover)
+    return handover
 
 
 def _optional_signature(signature) -> bytes | None:
@@ -489,11 +494,8 @@ def text_villager(case: Case, kind: str, phone: str, text: str) -> None:
 
 
 def _send_code(case: Case, phone: str, code: str, user) -> None:
-    text = (
-        f"【{case.center.name}】{user.display_name}受托为您代办“{case.item.name}”，"
-        f"确认委托请将验证码{code}告知代办员，10分钟内有效。"
-    )
-    text_villager(case, "mandate_code", phone, text)
+    params = {"center": case.center.name, "agent": user.display_name, "item": case.item.name, "code": code}
+    text_villager(case, "mandate_code", phone, render("mandate_code", case.county, params)[0])
 
 
 @transaction.atomic
@@ -503,10 +505,9 @@ def send_query_code(user, number: str) -> Case:
     phone = case.applicant_phone or ""
     if not MOBILE.match(phone):
         raise Conflict("申请人没有登记有效的手机号，请把查询码抄给村民", code="no_phone")
-    text = (
-        f"【{case.center.name}】您的“{case.item.name}”已由代办员{user.display_name}代为申请，"
-        f"办件编号{case.number}，查询码{case.query_code}。可在便民服务网站“办件查询”随时查看进度。"
-    )
+    params = {"center": case.center.name, "agent": user.display_name, "item": case.item.name,
+              "number": case.number, "query_code": case.query_code}  # fmt: skip
+    text = render("query_code", case.county, params)[0]
     _event(case, user, "agent", "query_code_sent", note=f"查询码已发送至{mask_phone(phone)}")
     text_villager(case, "query_code", phone, text)
     return case

@@ -11,6 +11,7 @@ class Area:
     description: str
     url_name: str | None = None  # a named URL once the feature exists
     queue: str | None = None  # a case queue (bianmin.cases.queues): linked, with its count
+    counter: str | None = None  # a count shown beside the link (bianmin.workbench.views.COUNTERS)
 
 
 AREAS: dict[str, list[Area]] = {
@@ -19,6 +20,8 @@ AREAS: dict[str, list[Area]] = {
         Area("工作日历", "法定节假日与调休，每年 11 月更新", "calendar:index"),
         Area("事项清单", "事项、材料、表单字段与办事指南", "catalog_manage:list"),
         Area("县级参数", "本县的黄灯预警阈值等参数", "county_settings:list"),
+        Area("消息模板", "短信与站内消息的文字，可按县改写", "messaging:templates"),
+        Area("消息记录", "系统发出的全部短信；发送失败的可重发", "messaging:log", counter="failed_messages"),
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
@@ -27,6 +30,7 @@ AREAS: dict[str, list[Area]] = {
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
         Area("代办台账", "各村代办件数与往返用时，慢的村一目了然", "proxy:register"),
+        Area("消息记录", "辖区发给群众的短信；发送失败的可重发", "messaging:log", counter="failed_messages"),
     ],
     Role.APPROVER: [
         Area("本部门待办", "已受理、由本部门牵头审批的办件", queue="department"),
@@ -40,6 +44,12 @@ AREAS: dict[str, list[Area]] = {
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
+        Area(
+            "消息记录",
+            "本中心发给群众的短信；数字为发送失败、待处理的条数",
+            "messaging:log",
+            counter="failed_messages",
+        ),
     ],
     Role.CLERK: [
         Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),

@@ -11,6 +11,15 @@ from bianmin.core.middleware import render_error
 from bianmin.workbench.areas import areas_for
 
 
+def _failed_messages(user) -> int:
+    from bianmin.messaging.views import failed_count
+
+    return failed_count(user)
+
+
+COUNTERS = {"failed_messages": _failed_messages}
+
+
 def _shown(area, counts) -> bool:
     """A card is a link or nothing: a feature not built yet has no card, a queue not theirs neither."""
     return area.queue in counts if area.queue else bool(area.url_name)
@@ -23,12 +32,15 @@ def home(request):
     roles = set(scope.roles) | ({"admin"} if scope.is_admin else set())
     # One COUNT per queue the user works from; an area whose queue is not theirs is left out.
     counts = {queue.key: n for queue, n in counts_for(request.user)}
+    listed = areas_for(roles)
+    for name in {a.counter for _, role_areas in listed for a in role_areas if a.counter}:
+        counts[name] = COUNTERS[name](request.user)  # one COUNT each, once even if two roles show it
     areas = [
         (
             label,
-            [(area, counts.get(area.queue)) for area in role_areas if _shown(area, counts)],
+            [(area, counts.get(area.queue or area.counter)) for area in role_areas if _shown(area, counts)],
         )
-        for label, role_areas in areas_for(roles)
+        for label, role_areas in listed
     ]
     return render(
         request,

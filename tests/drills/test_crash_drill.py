@@ -44,14 +44,14 @@ import json
 import django
 django.setup()
 from bianmin.cases.models import Case, Event, IdempotencyKey
-from bianmin.cases.notices import TEXTS
+from bianmin.cases.notices import ACTIONS
 from bianmin.messaging.models import Message
 cases = list(Case.objects.filter(center__code="61032410600001").values_list("id", "number", "state"))
 ids = [c[0] for c in cases]
 print(json.dumps({
     "cases": cases,
     "keys": list(IdempotencyKey.objects.filter(case_id__in=ids).values_list("key", "case__number")),
-    "told": list(Event.objects.filter(case_id__in=ids, action__in=list(TEXTS)).values_list("id", flat=True)),
+    "told": list(Event.objects.filter(case_id__in=ids, action__in=ACTIONS).values_list("id", flat=True)),
     "messages": list(Message.objects.filter(case_id__in=ids).values_list("key", "state", "attempts")),
 }))
 """

@@ -1,0 +1,96 @@
+"""Message templates (消息模板): the shipped texts, the placeholders each code may use, and `render`.
+
+A county may override any default text (a row with its county); `render` picks the county's active row,
+else the default. A text is checked against PLACEHOLDERS when saved, never first when sent.
+"""
+
+import string
+
+from bianmin.core.errors import Invalid
+
+C = "{center}"
+# code → (name, audience, urgent, the placeholders allowed, the shipped text)
+SHIPPED = {
+    "receive": ("收件", "applicant", False, {"center", "number", "item", "query_code"},
+                f"【{C}】您申请的“{{item}}”已收件，办件编号{{number}}，查询码{{query_code}}。"),
+    "accept": ("受理（承诺期限）", "applicant", False, {"center", "number", "item", "deadline", "query_code"},
+               f"【{C}】您的办件{{number}}已受理，承诺于{{deadline}}前办结，可凭查询码{{query_code}}查询进度。"),
+    "accept_complete": ("受理并当场办结", "applicant", False, {"center", "number", "item", "query_code"},
+                        f"【{C}】您的办件{{number}}已受理并当场办结，请领取结果。"),
+    "request_supplement": ("一次性告知补正", "applicant", False, {"center", "number", "count", "query_code"},
+                           f"【{C}】您的办件{{number}}需补正{{count}}项材料，详见一次性告知书。"),
+    "refuse": ("不予受理", "applicant", False, {"center", "number"},
+               f"【{C}】您的办件{{number}}不予受理，理由及救济途径详见不予受理通知书。"),
+    "suspend": ("暂停计时", "applicant", False, {"center", "number", "kind"},
+                f"【{C}】您的办件{{number}}进入{{kind}}程序，暂停计时。"),
+    "resume": ("恢复计时", "applicant", False, {"center", "number", "deadline"},
+               f"【{C}】您的办件{{number}}恢复计时，办结期限顺延至{{deadline}}。"),
+    "extend": ("延长期限", "applicant", False, {"center", "number", "days", "deadline"},
+               f"【{C}】您的办件{{number}}办理期限延长{{days}}个工作日，至{{deadline}}。"),
+    "complete": ("办结及领取方式", "applicant", False, {"center", "number", "outcome"},
+                 f"【{C}】您的办件{{number}}已办结（{{outcome}}），请按约定方式领取。"),
+    "withdraw": ("撤回", "applicant", False, {"center", "number"}, f"【{C}】您的办件{{number}}已撤回。"),
+    "delivered": ("结果已送达", "applicant", False, {"center", "number"},
+                  f"【{C}】您的办件{{number}}办理结果已送达，感谢您的配合。"),
+    "rating_invitation": ("评价邀请", "applicant", False, {"center", "number", "link"},
+                          f"【{C}】请为办件{{number}}的服务打分：{{link}}"),
+    "handover_arriving": ("交接单到达", "staff", False, {"center", "handover", "agent", "count"},
+                          "代办员{agent}交来{count}件办件（交接单 No.{handover}），请接收。"),
+    "result_back": ("结果带回", "staff", False, {"center", "handover", "count"},
+                    "{center}交来{count}件办结结果（交接单 No.{handover}），请带回给村民。"),
+    "yellow_light": ("黄灯预警", "staff", False, {"center", "number", "deadline"},
+                     "办件{number}将于{deadline}到期，已亮黄灯。"),
+    "red_light": ("红灯超期", "staff", True, {"center", "number", "deadline"},
+                  "办件{number}已超过办结期限{deadline}，亮红灯。"),
+    "supervision_order": ("督办单", "staff", True, {"center", "number", "order", "reply_by"},
+                          "办件{number}收到督办单{order}，请于{reply_by}前回复。"),
+    "appointment_reminder": ("预约提醒", "applicant", False, {"center", "item", "time"},
+                             f"【{C}】提醒：您预约了{{time}}办理“{{item}}”，请按时到场。"),
+    "mandate_code": ("委托验证码", "applicant", True, {"center", "agent", "item", "code"},
+                     f"【{C}】{{agent}}受托为您代办“{{item}}”，确认委托请将验证码{{code}}告知代办员，10分钟内有效。"),
+    "query_code": ("查询码", "applicant", False, {"center", "agent", "item", "number", "query_code"},
+                   f"【{C}】您的“{{item}}”已由代办员{{agent}}代为申请，办件编号{{number}}，查询码{{query_code}}。"
+                   "可在便民服务网站“办件查询”随时查看进度。"),
+}  # fmt: skip
+PLACEHOLDERS = {code: spec[3] for code, spec in SHIPPED.items()}
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The named placeholders of `text`; a malformed brace → Invalid."""
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        raise Invalid(
+            "模板格式有误", fields={"text": "花括号不成对：占位符应写作 {名称}，如 {number}"}
+        ) from None
+
+
+def check(code: str, text: str) -> None:
+    """Refuse a text using a placeholder its code does not know (named in the Chinese error)."""
+    allowed = PLACEHOLDERS.get(code)
+    if allowed is None:
+        raise Invalid("未知的模板代码", fields={"code": f"没有代码为“{code}”的消息模板"})
+    for name in placeholders_in(text):
+        if name not in allowed:
+            known = "、".join(f"{{{p}}}" for p in sorted(allowed))
+            raise Invalid("模板含未知占位符", fields={"text": f"未知占位符 {{{name}}}；此模板可用：{known}"})
+
+
+def template_for(code: str, county: str | None):
+    """The county's active template for `code`, else the default one (None if neither)."""
+    from django.db.models import Q
+
+    from bianmin.messaging.models import MessageTemplate
+
+    where = Q(county__isnull=True) | Q(county__code=county) if county else Q(county__isnull=True)
+    rows = MessageTemplate.objects.filter(where, code=code, active=True).only("text", "urgent", "county_id")
+    found = sorted(rows, key=lambda t: t.county_id is None)
+    return found[0] if found else None
+
+
+def render(code: str, county: str | None, params: dict) -> tuple[str, bool]:
+    """(text, urgent) for `code` in `county` with `params`; the shipped text if no row is active."""
+    template = template_for(code, county)
+    text, urgent = (template.text, template.urgent) if template else (SHIPPED[code][4], SHIPPED[code][2])
+    values = {name: params.get(name, "") for name in placeholders_in(text)}
+    return text.format_map(values), urgent
