@@ -1,5 +1,6 @@
 """Settings, all taken from the environment so one build runs on a laptop (SQLite) and in production."""
 
+import json
 import os
 import secrets
 import sys
@@ -221,6 +222,18 @@ else:
 
 # Texts to applicants: "outbox" (recorded, not sent) until a gateway is configured (API.md).
 SMS_BACKEND = os.environ.get("BIANMIN_SMS_BACKEND", "outbox").strip() or "outbox"
+SMS_HTTP_URL = os.environ.get("BIANMIN_SMS_HTTP_URL", "")
+SMS_HTTP_SECRET = os.environ.get("BIANMIN_SMS_HTTP_SECRET", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("BIANMIN_SMS_HTTP_TIMEOUT", "5"))
+# tencent / aliyun: the account, the sign (签名), the app (Tencent's SmsSdkAppId), and our template codes
+# mapped to the provider's template ids, e.g. {"accept": "1234567"} or {"accept": {"id": "…", "params": […]}}.
+SMS_SECRET_ID = os.environ.get("BIANMIN_SMS_SECRET_ID", "")
+SMS_SECRET_KEY = os.environ.get("BIANMIN_SMS_SECRET_KEY", "")
+SMS_SIGN_NAME = os.environ.get("BIANMIN_SMS_SIGN_NAME", "")
+SMS_APP_ID = os.environ.get("BIANMIN_SMS_APP_ID", "")
+SMS_REGION = os.environ.get("BIANMIN_SMS_REGION", "")
+SMS_TEMPLATE_IDS = json.loads(os.environ.get("BIANMIN_SMS_TEMPLATE_IDS") or "{}")
+SMS_ENDPOINT = os.environ.get("BIANMIN_SMS_ENDPOINT", "")  # e.g. http://127.0.0.1:9000 in tests
 
 # Login throttling inside the window → 429: LIMIT failures for one username from one address, four times
 # that for one username from anywhere, and a ceiling per address (a township hall shares one address).

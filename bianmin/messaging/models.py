@@ -25,6 +25,10 @@ class Message(models.Model):
     state = models.CharField(max_length=12, choices=MessageState.choices, default=MessageState.QUEUED)
     reason = models.TextField(blank=True)  # why it failed
     attempts = models.PositiveSmallIntegerField(default=0)
+    urgent = models.BooleanField(default=False)  # sent in quiet hours and past the per-phone limit
+    # Not to be sent before this (quiet hours, the per-phone limit, a retry's backoff); empty = at once.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    gateway_answer = models.TextField(blank=True)  # what the gateway last said, for the message page
     key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
