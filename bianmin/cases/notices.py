@@ -46,9 +46,9 @@ def tell_the_applicant(acted: hooks.Acted) -> None:
     data = (acted.event.data if acted.event else None) or {}
     code = "accept_complete" if acted.action == "accept" and data.get("complete") else acted.action
     params = _params(case, data)
-    text, _urgent = render(code, case.county, params)  # `urgent` waits for send_message to take it
+    text, urgent = render(code, case.county, params)
     send_message(
         case.applicant_phone, acted.action, text,
         {"case": case.number, "center": case.center.name, "template": code},
-        case=case, key=f"event:{acted.event.pk}" if acted.event else "", key_is_new=True,
+        case=case, key=f"event:{acted.event.pk}" if acted.event else "", key_is_new=True, urgent=urgent,
     )  # fmt: skip

@@ -484,18 +484,21 @@ def record_mandate(
     return mandate
 
 
-def text_villager(case: Case, kind: str, phone: str, text: str) -> None:
+def text_villager(case: Case, kind: str, phone: str, text: str, *, urgent: bool = False) -> None:
     """The one place this app sends the villager a text: through the outbox, in the caller's transaction
     (so it is sent once, after the commit). Texts never carry an ID number."""
     from bianmin.messaging.services import send_message
 
     # The code or number is in the text only: params keep what a template needs, never a secret.
-    send_message(phone, kind, text, {"case": case.number}, case=case)
+    send_message(phone, kind, text, {"case": case.number}, case=case, urgent=urgent)
 
 
 def _send_code(case: Case, phone: str, code: str, user) -> None:
     params = {"center": case.center.name, "agent": user.display_name, "item": case.item.name, "code": code}
-    text_villager(case, "mandate_code", phone, render("mandate_code", case.county, params)[0])
+    # The agent waits beside the villager for this code (a home visit may run late): the template says
+    # whether it is urgent, i.e. sent even in quiet hours.
+    text, urgent = render("mandate_code", case.county, params)
+    text_villager(case, "mandate_code", phone, text, urgent=urgent)
 
 
 @transaction.atomic

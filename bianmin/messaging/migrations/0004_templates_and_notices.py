@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_task_opinion_suspension_expected_end'),
-        ('messaging', '0002_copy_notifications'),
+        ('messaging', '0003_gateway_fields'),
         ('regions', '0002_county_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
