@@ -39,7 +39,7 @@ def report(client, body: dict, sign: str | None = "good"):
     return client.post("/api/v1/sms/reports", raw, content_type="application/json", headers=headers)
 
 
-def test_accepting_a_case_makes_one_signed_post_with_the_case_number(
+def test_accepting_a_case_makes_one_signed_post_with_number_deadline_and_query_code(
     api, now, gateway, django_capture_on_commit_callbacks
 ):
     clerk = api("famen_clerk")
@@ -50,11 +50,14 @@ def test_accepting_a_case_makes_one_signed_post_with_the_case_number(
         assert clerk.post(f"cases/{case['number']}/actions/accept", {}).status_code == 200
     posts = gateway.posts()[before:]
     assert len(posts) == 1
+    accepted = clerk.get(f"cases/{case['number']}").json()
+    deadline = dt.date.fromisoformat(accepted["deadline"])
     sent = posts[0]
     assert sent.path == "/sms"
     assert sent.headers["X-Bianmin-Signature"] == signature(sent.body, SECRET)
     body = json.loads(sent.body)
     assert body["template"] == "accept" and case["number"] in body["text"]
+    assert f"{deadline:%Y年%m月%d日}" in body["text"] and case["query_code"] in body["text"]
     assert not re.search(r"[0-9]{17}[0-9Xx]", sent.body.decode())
     message = Message.objects.get(pk=int(body["id"]))
     assert (message.state, message.attempts) == (MessageState.SENT, 1)
@@ -236,3 +239,20 @@ def test_the_task_run_twice_posts_once(db, now, gateway, django_capture_on_commi
     assert len(gateway.posts()) == 1
     message.refresh_from_db()
     assert (message.state, message.attempts) == (MessageState.SENT, 1)
+
+
+def test_a_refused_case_notice_shows_the_gateways_reason_on_the_message_page(
+    api, now, gateway, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from bianmin.accounts.models import User
+
+    gateway.answer(400, "号码在黑名单中")
+    clerk = api("famen_clerk")
+    with django_capture_on_commit_callbacks(execute=True):
+        number = clerk.post("cases", intake(make_item("promised"))).json()["number"]
+    director = Client()
+    director.force_login(User.objects.get(username="famen_director"))
+    page = director.get("/messages/?state=failed").content.decode()
+    assert number in page and "号码在黑名单中" in page
