@@ -82,7 +82,9 @@ def test_complaint_about_a_slow_case_walks_to_a_rated_callback(api, slow_case):
     assert numbers["complaints_upheld"] == 1
     assert figures("610324100000", dt.date(2026, 3, 1), dt.date(2026, 3, 31))["received"] == 0  # 天度镇
     answered_by = User.objects.get(username="famen_minzheng").pk
-    assert person_figures([answered_by], dt.date(2026, 3, 1), dt.date(2026, 3, 31))[answered_by]["answered"] == 1
+    assert (
+        person_figures([answered_by], dt.date(2026, 3, 1), dt.date(2026, 3, 31))[answered_by]["answered"] == 1
+    )
 
 
 def test_the_same_idempotency_key_gives_the_same_order(api):
