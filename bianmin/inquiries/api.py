@@ -267,8 +267,8 @@ def get_inquiry(request, number: str, reveal: bool = False):
 )
 def inquiry_action(request, number: str, action: str, payload: ActionIn | None = None):
     data = payload.model_dump(exclude_none=True) if payload else {}
-    services.act(request.user, number, action, data)
-    return _detail(request, _visible_or_404(request, number))
+    # The step's own result: after 退回 the department no longer sees the order, but it did the step.
+    return _detail(request, services.act(request.user, number, action, data))
 
 
 @router.post(

@@ -26,6 +26,11 @@ def _params(order: WorkOrder) -> dict:
     }
 
 
+def _not_concerned(order: WorkOrder, user_ids: list[int]) -> list[int]:
+    """Nobody is told about a complaint or report about themselves."""
+    return [u for u in user_ids if u != order.concerned_user_id]
+
+
 @receiver(order_acted, dispatch_uid="inquiries.text_the_person")
 def text_the_person(sender, order, action, event, **kwargs):
     code = TEXTS.get(action)
@@ -48,9 +53,8 @@ def bell_the_department(sender, order, action, event, **kwargs):
     params = _params(order)
     body, _ = render("inquiry_assigned", order.county, params)
     link = reverse("inquiries:order", args=[order.number])
-    notify(
-        people_of_department(order.department_id), "inquiry_assigned", f"新工单 {order.number}", body, link
-    )
+    users = _not_concerned(order, people_of_department(order.department_id))
+    notify(users, "inquiry_assigned", f"新工单 {order.number}", body, link)
 
 
 @receiver(order_acted, dispatch_uid="inquiries.bell_the_dispatchers")
@@ -66,7 +70,7 @@ def bell_the_dispatchers(sender, order, action, event, **kwargs):
         else f"工单 {order.number} 已答复，请回访"
     )
     notify(
-        dispatchers_of(order.center_id),
+        _not_concerned(order, dispatchers_of(order.center_id)),
         f"inquiry_{action}",
         title,
         "",

@@ -4,6 +4,7 @@ export; and, without an account, the web form, the follow-up by number and code,
 import io
 import secrets
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -107,7 +108,7 @@ def register(request):
         values["anonymous"] = bool(request.POST.get("anonymous"))
         try:
             order, _ = services.register_order(
-                request.user, kind=values["kind"], channel=values["channel"], content=values["content"],
+                request.user, kind=values["kind"], channel=values["channel"] or Channel.WINDOW, content=values["content"],
                 urgent=values["urgent"], anonymous=values["anonymous"],
                 person={"name": values["name"], "phone": values["phone"]}, case=values["case"] or None,
                 item=values["item"] or None, concerned_user=values["concerned_user"] or None,
@@ -115,7 +116,7 @@ def register(request):
                 files=request.FILES.getlist("attachments"),
             )  # fmt: skip
         except ApiError as exc:
-            errors = {k.replace("person.", ""): v for k, v in exc.fields.items()} or {"__all__": exc.message}
+            errors = {k.replace("person.", ""): v for k, v in exc.fields.items()} or {"form": exc.message}
             status = exc.status if exc.status in (409, 413, 422, 429) else 422
         else:
             return redirect("inquiries:order", number=order.number)
@@ -212,6 +213,9 @@ def order_action(request, number: str, action: str):
         context = _context(request, fresh, problem=exc.message, errors=exc.fields, failed=action)
         return render(request, "inquiries/order.html", context, status=exc.status)
     del order
+    if order_for(request.user, number) is None:  # 退回: the department no longer holds it
+        messages.success(request, f"工单 {number} 已退回中心重新派单。")
+        return redirect("inquiries:list")
     return redirect("inquiries:order", number=number)
 
 
@@ -293,9 +297,7 @@ def ask(request):
                     address=client_address(request),
                 )  # fmt: skip
             except ApiError as exc:
-                errors = {k.replace("person.", ""): v for k, v in exc.fields.items()} or {
-                    "__all__": exc.message
-                }
+                errors = {k.replace("person.", ""): v for k, v in exc.fields.items()} or {"form": exc.message}
                 status = exc.status
             else:
                 return render(request, "inquiries/ask_done.html", {"order": order})
