@@ -108,7 +108,7 @@ def register(request):
         values["anonymous"] = bool(request.POST.get("anonymous"))
         try:
             order, _ = services.register_order(
-                request.user, kind=values["kind"], channel=values["channel"] or Channel.WINDOW, content=values["content"],
+                request.user, kind=values["kind"] or Kind.CONSULT, channel=values["channel"] or Channel.WINDOW, content=values["content"],
                 urgent=values["urgent"], anonymous=values["anonymous"],
                 person={"name": values["name"], "phone": values["phone"]}, case=values["case"] or None,
                 item=values["item"] or None, concerned_user=values["concerned_user"] or None,
