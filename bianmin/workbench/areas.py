@@ -42,6 +42,7 @@ AREAS: dict[str, list[Area]] = {
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
+        Area("大厅设备", "窗口评价器、取号机、大厅显示屏的链接发放与停用", "devices:list"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
@@ -52,6 +53,7 @@ AREAS: dict[str, list[Area]] = {
         ),
     ],
     Role.CLERK: [
+        Area("我的窗口", "选择今天办公的窗口：评价器和叫号跟随窗口", "devices:seat"),
         Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
         Area("待受理", "已收件、待决定；超过5个工作日未告知补正的视为受理", queue="to-decide"),
         Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),

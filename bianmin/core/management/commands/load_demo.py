@@ -12,6 +12,7 @@ LOADERS = [
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
     "bianmin.proxy.demo",
+    "bianmin.devices.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
 ]
