@@ -135,7 +135,10 @@ def test_two_no_shows_in_thirty_days_bar_online_booking_for_thirty_days(famen):
         anonymous.post("appointments/sms-code", {"phone": PHONE})
         barred = _book(anonymous, slot, sms_code=_last_code())
         assert barred.status_code == 409
-        assert barred.json()["error"]["code"] == "barred" and "2026年04月03日" in barred.json()["error"]["message"]
+        assert (
+            barred.json()["error"]["code"] == "barred"
+            and "2026年04月03日" in barred.json()["error"]["message"]
+        )
         # Another phone books; the clerk may still book for this one at the window's phone.
         assert _book(clerk, slot).status_code == 201
     with clock.pinned("2026-04-03T09:00:00+08:00"):
@@ -194,7 +197,9 @@ def test_public_page_books_with_an_sms_code_and_shows_only_masked_data(famen, no
     wrong = client.post(f"/hall/book/{famen.code}/", {**form, "op": "book", "sms_code": "abc"})
     assert wrong.status_code == 422 and "验证码" in wrong.content.decode()
     assert not Appointment.objects.exists()
-    done = client.post(f"/hall/book/{famen.code}/", {**form, "op": "book", "sms_code": _last_code()}, follow=True)
+    done = client.post(
+        f"/hall/book/{famen.code}/", {**form, "op": "book", "sms_code": _last_code()}, follow=True
+    )
     text = done.content.decode()
     assert "预约成功" in text and "139****0001" in text and "王*英" in text
     assert PHONE not in text and "王桂英" not in text

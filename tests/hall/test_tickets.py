@@ -68,7 +68,9 @@ def test_bad_category_is_422_in_chinese_and_stores_nothing(famen, kiosk_token, n
     assert not Ticket.objects.exists()
 
 
-def test_clerk_calls_at_their_window_priority_first_and_404_when_none_waits(famen, kiosk_token, clerk, window1, now):
+def test_clerk_calls_at_their_window_priority_first_and_404_when_none_waits(
+    famen, kiosk_token, clerk, window1, now
+):
     api = ApiClient(token_for("famen_clerk"))
     assert api.post(f"windows/{window1.pk}/call").status_code == 404
     _take(kiosk_token, famen.code)
@@ -86,7 +88,9 @@ def test_clerk_calls_at_their_window_priority_first_and_404_when_none_waits(fame
 
 def test_calling_at_a_window_one_does_not_sit_at_is_refused(famen, kiosk_token, clerk, now):
     _take(kiosk_token, famen.code)
-    window2, _ = Window.objects.get_or_create(center=famen, number=2, defaults={"name": "二号窗口", "kind": "department"})
+    window2, _ = Window.objects.get_or_create(
+        center=famen, number=2, defaults={"name": "二号窗口", "kind": "department"}
+    )
     response = ApiClient(token_for("famen_clerk")).post(f"windows/{window2.pk}/call")
     assert response.status_code in (403, 404)
     tiandu = Window.objects.get(center__region__name="天度镇", number=1)
@@ -100,7 +104,9 @@ def window1_pk(center):
 
 
 def test_transfer_sends_the_ticket_to_the_other_window_only(famen, kiosk_token, clerk, window1, now):
-    window2, _ = Window.objects.get_or_create(center=famen, number=2, defaults={"name": "二号窗口", "kind": "department"})
+    window2, _ = Window.objects.get_or_create(
+        center=famen, number=2, defaults={"name": "二号窗口", "kind": "department"}
+    )
     api = ApiClient(token_for("famen_clerk"))
     _take(kiosk_token, famen.code)
     api.post(f"windows/{window1.pk}/call")
@@ -167,7 +173,9 @@ def test_concurrent_takes_never_share_a_number(famen, kiosk_token, now):
     assert sorted(results) == [f"A{n:03d}" for n in range(1, 7)]
 
 
-def test_screen_board_lists_calls_with_bounded_queries(famen, kiosk_token, screen_token, clerk, window1, now, django_assert_max_num_queries):
+def test_screen_board_lists_calls_with_bounded_queries(
+    famen, kiosk_token, screen_token, clerk, window1, now, django_assert_max_num_queries
+):
     for _ in range(3):
         _take(kiosk_token, famen.code)
     services.call_next(clerk, window1)
