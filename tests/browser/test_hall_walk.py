@@ -37,9 +37,15 @@ def _device_context(browser, site, token, **kwargs):
 def test_ticket_screen_call_and_intake(site, tokens, browser):
     from playwright.sync_api import expect
 
-    screen = _device_context(
+    screen_context = _device_context(
         browser, site, tokens["screen"], viewport={"width": 1920, "height": 1080}
-    ).new_page()
+    )
+    # Record what the screen says aloud (headless Chromium has no voice to listen to).
+    screen_context.add_init_script(
+        script="window.__spoken = [];"
+        "SpeechSynthesis.prototype.speak = function (u) { window.__spoken.push(u.text + '|' + u.lang); };"
+    )
+    screen = screen_context.new_page()
     screen.goto(f"{site}/hall/screen/")
     expect(screen.locator(".calls")).to_contain_text("请取号等候")
 
@@ -66,6 +72,7 @@ def test_ticket_screen_call_and_intake(site, tokens, browser):
 
     expect(screen.locator(".call.latest")).to_contain_text("请A001号到1号窗口", timeout=10_000)
     expect(screen.locator('td[data-letter="A"]')).to_have_text("0")
+    assert "请A001号到1号窗口|zh-CN" in screen.evaluate("window.__spoken")
 
     # The clerk starts the intake from the ticket.
     clerk.get_by_role("link", name="为 A001 收件").click()
