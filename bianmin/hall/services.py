@@ -304,7 +304,7 @@ def barred_until(phone: str, center: Center, today: dt.date | None = None) -> dt
     return None
 
 
-def _channel_for(user, center: Center) -> str:
+def channel_for(user, center: Center) -> str:
     if user is None or not user.is_authenticated:
         return BookingChannel.ONLINE
     scope = scope_of(user)
@@ -333,7 +333,7 @@ def book(
     if found is None:
         raise Invalid("预约时段不存在", fields={"slot": "未找到该时段"})
     center = found.center
-    channel = _channel_for(user, center)
+    channel = channel_for(user, center)
     errors = {}
     name = (name or "").strip()
     phone = (phone or "").strip()

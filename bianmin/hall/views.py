@@ -228,7 +228,7 @@ def _book_center(code: str) -> Center:
 def book(request, code: str):
     """预约: the public proves the phone by an SMS code; a clerk (for a caller) or an agent books directly."""
     center = _book_center(code)
-    staff_booking = services._channel_for(request.user, center) != "online"
+    staff_booking = services.channel_for(request.user, center) != "online"
     days = services.bookable_days(center)
     chosen = next(
         (d for d in days if d.isoformat() == request.GET.get("date", request.POST.get("date"))), None

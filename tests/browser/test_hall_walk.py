@@ -6,6 +6,7 @@ import pytest
 
 from bianmin.cases.validators import id_check_char
 from bianmin.catalog.demo import DEMO_ITEMS
+from tests.browser.conftest import page_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,6 +26,7 @@ def tokens(site):
     return {
         "kiosk": services.issue(director, center, "ticket_kiosk", "取号机")[1],
         "screen": services.issue(director, center, "hall_screen", "大厅屏")[1],
+        "center": center.code,
     }
 
 
@@ -94,3 +96,15 @@ def test_ticket_screen_call_and_intake(site, tokens, browser):
     # Back at the caller, the ticket shows its case.
     clerk.goto(f"{site}/workbench/hall/")
     expect(clerk.locator(".card", has_text="当前号")).to_contain_text("办件")
+
+    # The caller and the public booking page fit a phone.
+    clerk.set_viewport_size({"width": 390, "height": 844})
+    clerk.goto(f"{site}/workbench/hall/")
+    assert page_width(clerk) <= 390
+    public = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    public.goto(f"{site}/hall/book/{tokens['center']}/")
+    expect(public.locator("h1")).to_contain_text("预约办事")
+    assert page_width(public) <= 390
+    public.goto(f"{site}/hall/outreach/")
+    expect(public.locator("body")).to_contain_text("法门集")
+    assert page_width(public) <= 390

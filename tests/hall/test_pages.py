@@ -170,3 +170,29 @@ def test_agent_books_for_a_villager_without_an_sms_code(famen, now):
     )
     assert response.status_code == 201
     assert Appointment.objects.get().channel == "agent"
+
+
+def test_screen_and_public_pages_never_show_a_full_name_or_phone(
+    famen, kiosk_token, screen_token, clerk, window1
+):
+    phone, name = "13991700077", "欧阳秀英"
+    with clock.pinned("2026-03-02T09:15:00+08:00"):
+        slot = services.ensure_slots(famen, dt.date(2026, 3, 3))[0]
+        made = ApiClient(token_for("famen_clerk")).post(
+            "appointments",
+            {"slot": slot.pk, "item": make_item("promised").code, "name": name, "phone": phone},
+        )
+    with clock.pinned("2026-03-03T09:10:00+08:00"):
+        services.take_ticket(famen, "A", phone="13991700078")
+        services.arrive(clerk, Appointment.objects.get(pk=made.json()["id"]))
+        services.call_next(clerk, window1)
+        pages = [
+            _device(screen_token).get("/hall/screen/").content.decode(),
+            _device(screen_token).get("/hall/screen/board/").content.decode(),
+            Client().get(f"/hall/book/{famen.code}/").content.decode(),
+            Client().get("/hall/outreach/").content.decode(),
+            Client().get("/").content.decode(),
+        ]
+    assert "欧**英" in pages[1]
+    for page in pages:
+        assert name not in page and phone not in page and "13991700078" not in page
