@@ -48,12 +48,20 @@ def test_ticket_screen_call_and_intake(site, tokens, browser):
         "SpeechSynthesis.prototype.speak = function (u) { window.__spoken.push(u.text + '|' + u.lang); };"
     )
     screen = screen_context.new_page()
+    violations = []
+
+    def watch(page):
+        page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+        return page
+
+    watch(screen)
     screen.goto(f"{site}/hall/screen/")
     expect(screen.locator(".calls")).to_contain_text("请取号等候")
 
     kiosk = _device_context(
         browser, site, tokens["kiosk"], viewport={"width": 1024, "height": 768}
     ).new_page()
+    watch(kiosk)
     kiosk.goto(f"{site}/hall/kiosk/")
     kiosk.get_by_role("button", name="社保民政").click()
     expect(kiosk.locator(".receipt-number")).to_have_text("A001")
@@ -63,6 +71,7 @@ def test_ticket_screen_call_and_intake(site, tokens, browser):
     expect(screen.locator('td[data-letter="A"]')).to_have_text("1", timeout=10_000)
 
     clerk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch(clerk)
     clerk.goto(f"{site}/accounts/login/")
     clerk.get_by_label("用户名").fill("famen_clerk")
     clerk.get_by_label("密码").fill(PASSWORD)
@@ -108,3 +117,4 @@ def test_ticket_screen_call_and_intake(site, tokens, browser):
     public.goto(f"{site}/hall/outreach/")
     expect(public.locator("body")).to_contain_text("法门集")
     assert page_width(public) <= 390
+    assert violations == []
