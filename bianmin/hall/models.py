@@ -239,6 +239,16 @@ class PhoneCode(models.Model):
         return f"验证码 {self.pk}"
 
 
+class CodeFailure(models.Model):
+    """A wrong appointment code given without an account; recent rows throttle guessing (never a lock)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.appointment_id} {self.at}"
+
+
 class Outreach(models.Model):
     """赶集服务: a center's staff serving at a village or market on recurring days of the month."""
 

@@ -22,6 +22,7 @@ from bianmin.hall.models import (
     Appointment,
     AppointmentStatus,
     BookingChannel,
+    CodeFailure,
     Outreach,
     OutreachDuty,
     PhoneCode,
@@ -40,6 +41,7 @@ CODE_VALID = dt.timedelta(minutes=10)
 CODE_SENDS, CODE_SEND_WINDOW = 3, dt.timedelta(minutes=10)
 ADDRESS_SENDS, ADDRESS_WINDOW = 20, dt.timedelta(hours=1)
 CODE_ATTEMPTS = 5
+GUESSES, GUESS_WINDOW = 5, dt.timedelta(hours=1)  # wrong appointment codes before a pause
 
 
 def mask_name(name: str) -> str:
@@ -420,8 +422,13 @@ def appointment_for(user, pk: int, code: str = "") -> Appointment:
         return found
     if found.booked_by_id and user is not None and found.booked_by_id == getattr(user, "pk", None):
         return found
-    if code and secrets.compare_digest(str(code), found.code):
-        return found
+    if code:
+        failures = CodeFailure.objects.filter(appointment=found, at__gte=clock.now() - GUESS_WINDOW)
+        if (wait := wait_seconds(failures, GUESSES, GUESS_WINDOW)) > 0:
+            raise TooMany(f"预约码错误次数过多，{wait_text(wait)}")
+        if secrets.compare_digest(str(code), found.code):
+            return found
+        CodeFailure.objects.create(appointment=found, at=clock.now())
     raise NotFound("预约不存在")
 
 

@@ -161,6 +161,16 @@ def test_cancel_up_to_two_hours_before_with_the_code(famen, now):
         assert late.status_code == 409 and "2小时" in late.json()["error"]["message"]
 
 
+def test_guessing_an_appointment_code_is_throttled(famen, now):
+    made = _book(ApiClient(token_for("famen_clerk")), _slots(famen.code, "2026-03-03").json()[0]["id"]).json()
+    anonymous = ApiClient()
+    wrong = "000000" if made["code"] != "000000" else "111111"
+    for _ in range(5):
+        assert anonymous.post(f"appointments/{made['id']}/cancel", {"code": wrong}).status_code == 404
+    assert anonymous.post(f"appointments/{made['id']}/cancel", {"code": made["code"]}).status_code == 429
+    assert Appointment.objects.get(pk=made["id"]).status == AppointmentStatus.BOOKED
+
+
 def test_arrival_turns_the_appointment_into_a_priority_ticket(famen, clerk, window1, kiosk_token):
     api = ApiClient(token_for("famen_clerk"))
     with clock.pinned("2026-03-02T09:15:00+08:00"):
