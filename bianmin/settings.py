@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "bianmin.proxy",
     "bianmin.portal",
     "bianmin.inquiries",
+    "bianmin.devices",
+    "bianmin.hall",
 ]
 
 MIDDLEWARE = [

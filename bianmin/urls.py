@@ -24,6 +24,8 @@ urlpatterns = [
     path("proxy/", include("bianmin.proxy.urls")),
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.inquiries.urls")),
+    path("", include("bianmin.devices.urls")),
+    path("", include("bianmin.hall.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

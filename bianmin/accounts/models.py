@@ -15,6 +15,8 @@ class User(AbstractUser):
 
     name = models.CharField("姓名", max_length=40, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
+    # Shown to citizens beside the name (window rating pad, hall screen, 六公开): a work photo, no other data.
+    photo = models.ImageField("工作照", upload_to="staff-photos/", blank=True)
 
     class Meta:
         verbose_name = "用户"

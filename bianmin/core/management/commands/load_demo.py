@@ -12,6 +12,8 @@ LOADERS = [
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
     "bianmin.proxy.demo",
+    "bianmin.devices.demo",
+    "bianmin.hall.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
     "bianmin.inquiries.demo",
