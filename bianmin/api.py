@@ -12,6 +12,7 @@ from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
 from bianmin.hall.api import router as hall_router
+from bianmin.inquiries.api import router as inquiries_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.regions.api import router as regions_router
@@ -57,4 +58,5 @@ api.add_router("", cases_router)
 api.add_router("", tracking_router)
 api.add_router("", proxy_router)
 api.add_router("", messaging_router)
+api.add_router("", inquiries_router)
 api.add_router("", hall_router)

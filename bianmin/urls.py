@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),
     path("", include("bianmin.messaging.urls")),
+    path("", include("bianmin.inquiries.urls")),
     path("", include("bianmin.devices.urls")),
     path("", include("bianmin.hall.urls")),
     path("", include("bianmin.workbench.urls")),

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from bianmin.cases import demo as demo_cases
+from bianmin.inquiries import demo as demo_inquiries
 from bianmin.proxy import demo_cases as demo_proxy_cases
 
 PASSWORD = "Demo@2026"
@@ -103,6 +104,7 @@ def demo_with_cases(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_cases.load()
     demo_proxy_cases.load()
+    demo_inquiries.load()
 
 
 @pytest.mark.parametrize("username", PERSONAS)

@@ -197,6 +197,31 @@ class CountySettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
         help_text="办结期限前剩余工作日不多于此数时亮黄灯（0 表示仅到期当天亮黄灯）",
     )
+    # 咨询投诉工单 time limits in working days (国办发〔2020〕53号 defaults; 0 = the same working day).
+    inquiry_urgent_days = models.PositiveSmallIntegerField(
+        "紧急工单答复时限（工作日）",
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="0 表示当个工作日内答复",
+    )
+    inquiry_consult_days = models.PositiveSmallIntegerField(
+        "咨询答复时限（工作日）", default=3, validators=[MaxValueValidator(60)]
+    )
+    inquiry_help_days = models.PositiveSmallIntegerField(
+        "求助答复时限（工作日）", default=3, validators=[MaxValueValidator(60)]
+    )
+    inquiry_complaint_days = models.PositiveSmallIntegerField(
+        "投诉答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_report_days = models.PositiveSmallIntegerField(
+        "举报答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_suggestion_days = models.PositiveSmallIntegerField(
+        "建议答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_dispatch_days = models.PositiveSmallIntegerField(
+        "工单派单时限（工作日）", default=1, validators=[MaxValueValidator(10)]
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

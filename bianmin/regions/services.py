@@ -53,8 +53,20 @@ def county_settings(code: str) -> CountySettings:
     return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
 
 
+# The work-order time limits a county may set (field → (label, highest value)).
+INQUIRY_LIMITS = {
+    "inquiry_urgent_days": ("紧急工单答复时限", 60),
+    "inquiry_consult_days": ("咨询答复时限", 60),
+    "inquiry_help_days": ("求助答复时限", 60),
+    "inquiry_complaint_days": ("投诉答复时限", 60),
+    "inquiry_report_days": ("举报答复时限", 60),
+    "inquiry_suggestion_days": ("建议答复时限", 60),
+    "inquiry_dispatch_days": ("工单派单时限", 10),
+}
+
+
 @transaction.atomic
-def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> CountySettings:
+def update_county_settings(user, code: str, *, yellow_threshold_days: int, **limits) -> CountySettings:
     """An administrator sets the county's own values; everything else is refused."""
     from bianmin.accounts.scope import scope_of
 
@@ -64,6 +76,19 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> Co
     low, high = YELLOW_THRESHOLD_RANGE
     if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
         raise Invalid("输入有误", fields={"yellow_threshold_days": f"黄灯预警阈值应为 {low}–{high} 个工作日"})
+    errors = {}
+    for name, value in limits.items():
+        if value is None:
+            continue
+        label, high = INQUIRY_LIMITS.get(name, (None, 0))
+        if label is None:
+            errors[name] = "未知的参数"
+        elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
+            errors[name] = f"{label}应为 0–{high} 个工作日"
+        else:
+            setattr(settings, name, value)
+    if errors:
+        raise Invalid("输入有误", fields=errors)
     settings.yellow_threshold_days = yellow_threshold_days
     settings.updated_by = user
     settings.save()

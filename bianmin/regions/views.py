@@ -28,6 +28,20 @@ class CountySettingsForm(forms.Form):
     )
 
 
+def _limit_field(label: str, high: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"{label}（工作日）",
+        min_value=0,
+        max_value=high,
+        required=False,
+        error_messages={"invalid": "请填写整数", "min_value": "不能小于 0", "max_value": f"不能大于 {high}"},
+    )
+
+
+for _name, (_label, _high) in services.INQUIRY_LIMITS.items():
+    CountySettingsForm.base_fields[_name] = _limit_field(_label, _high)
+
+
 @admin_required
 def county_list(request):
     counties = scope_of(request.user).regions().filter(level=Level.COUNTY).order_by("code")
@@ -41,7 +55,9 @@ def county_settings(request, code: str):
     current = services.county_settings(code)
     saved = not current._state.adding  # a county that never edited its settings shows the defaults
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
-    form = CountySettingsForm(request.POST or None, initial={"yellow_threshold_days": effective})
+    initial = {"yellow_threshold_days": effective}
+    initial.update({name: getattr(current, name) for name in services.INQUIRY_LIMITS})
+    form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

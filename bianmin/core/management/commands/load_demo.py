@@ -16,9 +16,10 @@ LOADERS = [
     "bianmin.hall.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
+    "bianmin.inquiries.demo",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
-CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases"}
+CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases", "bianmin.inquiries.demo"}
 
 
 class Command(BaseCommand):
