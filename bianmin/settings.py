@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "bianmin.calendar",
     "bianmin.proxy",
     "bianmin.portal",
+    "bianmin.supervision",
 ]
 
 MIDDLEWARE = [

@@ -53,8 +53,27 @@ def county_settings(code: str) -> CountySettings:
     return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
 
 
+# The supervision fields: (label, low, high) — the form, the service and the sweep read the same bounds.
+SUPERVISION_FIELDS = {
+    "reply_days": ("督办回告期限", 1, 20, "个工作日"),
+    "red_card_period_days": ("再次黄牌转红牌期间", 1, 366, "天"),
+    "step_due_days": ("联办环节时限", 0, 60, "个工作日"),
+    "appeal_days": ("红黄牌申诉期限", 1, 30, "个工作日"),
+}
+
+
+def supervision_settings(code: str) -> CountySettings:
+    """The county's row (unsaved defaults when it has none), without raising for an unknown code."""
+    return CountySettings.objects.filter(county_id=code).first() or CountySettings(county_id=code)
+
+
+def supervision_settings_all() -> dict[str, CountySettings]:
+    """{county code: settings row} for every county with a row: the sweep reads them once per run."""
+    return {row.county_id: row for row in CountySettings.objects.all()}
+
+
 @transaction.atomic
-def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> CountySettings:
+def update_county_settings(user, code: str, *, yellow_threshold_days: int, **supervision) -> CountySettings:
     """An administrator sets the county's own values; everything else is refused."""
     from bianmin.accounts.scope import scope_of
 
@@ -62,9 +81,24 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> Co
     if not scope_of(user).is_admin:
         raise Forbidden("只有系统管理员可以修改县级参数")
     low, high = YELLOW_THRESHOLD_RANGE
+    errors = {}
     if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
-        raise Invalid("输入有误", fields={"yellow_threshold_days": f"黄灯预警阈值应为 {low}–{high} 个工作日"})
+        errors["yellow_threshold_days"] = f"黄灯预警阈值应为 {low}–{high} 个工作日"
+    for name, value in supervision.items():
+        if name not in SUPERVISION_FIELDS:
+            errors[name] = "未知参数"
+            continue
+        label, low, high, unit = SUPERVISION_FIELDS[name]
+        if value is None:
+            continue
+        if not isinstance(value, int) or not low <= value <= high:
+            errors[name] = f"{label}应为 {low}–{high} {unit}"
+    if errors:
+        raise Invalid("输入有误", fields=errors)
     settings.yellow_threshold_days = yellow_threshold_days
+    for name, value in supervision.items():
+        if value is not None:
+            setattr(settings, name, value)
     settings.updated_by = user
     settings.save()
     return settings

@@ -27,6 +27,32 @@ class CountySettingsForm(forms.Form):
         },
     )
 
+    reply_days = forms.IntegerField(label="督办回告期限（工作日）", required=False)
+    red_card_period_days = forms.IntegerField(label="再次黄牌转红牌期间（天）", required=False)
+    step_due_days = forms.IntegerField(label="联办环节时限（工作日，0=同办结期限）", required=False)
+    appeal_days = forms.IntegerField(label="红黄牌申诉期限（工作日）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (_label, low, high, unit) in services.SUPERVISION_FIELDS.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.widget.attrs.update(min=low, max=high)
+            field.help_text = f"{low}–{high} {unit}"
+            field.error_messages.update(invalid="请填写整数")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (label, low, high, unit) in services.SUPERVISION_FIELDS.items():
+            value = cleaned.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, f"{label}应为 {low}–{high} {unit}")
+        return cleaned
+
+    @property
+    def supervision_fields(self):
+        return [self[name] for name in services.SUPERVISION_FIELDS]
+
 
 @admin_required
 def county_list(request):
@@ -41,7 +67,9 @@ def county_settings(request, code: str):
     current = services.county_settings(code)
     saved = not current._state.adding  # a county that never edited its settings shows the defaults
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
-    form = CountySettingsForm(request.POST or None, initial={"yellow_threshold_days": effective})
+    initial = {"yellow_threshold_days": effective}
+    initial.update({name: getattr(current, name) for name in services.SUPERVISION_FIELDS})
+    form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

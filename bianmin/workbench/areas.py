@@ -25,7 +25,7 @@ AREAS: dict[str, list[Area]] = {
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
-        Area("电子监察", "全县办件的红黄灯预警与督办"),
+        Area("电子监察", "预警、督办单、红黄牌与督办台账（阈值按本县参数）", "supervision:desk"),
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
@@ -39,10 +39,16 @@ AREAS: dict[str, list[Area]] = {
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
         Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
             "消息记录",
@@ -57,6 +63,9 @@ AREAS: dict[str, list[Area]] = {
         Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),
         Area("待送达", "已办结、待送达群众的办件", queue="to-deliver"),
         Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
     ],
