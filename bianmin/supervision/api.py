@@ -4,7 +4,7 @@ accept / return, appeal and its decision. Thin: validate, call a service or sele
 import datetime as dt
 from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
@@ -156,7 +156,7 @@ def issue_order(request, payload: OrderIn):
         requirement=payload.requirement,
         reply_due=payload.reply_due,
     )
-    return 201, order_json(Order.objects.select_related(*ORDER_RELATED).get(pk=order.pk))
+    return Status(201, order_json(Order.objects.select_related(*ORDER_RELATED).get(pk=order.pk)))
 
 
 def _visible_order(request, number: str) -> Order:

@@ -311,7 +311,8 @@ class Sweep:
                             region_code=item.get("region_code") or "", label=f"{item.get('label', '')}{why}"[:200],
                             link=item.get("link") or "", due=due, raised_on=self.today)  # fmt: skip
                 users = [u for u in item.get("user_ids") or [] if u]
-                party = Party(item.get("department_id"), users[0] if users else None, item.get("center_id"))
+                dept = item.get("department_id")
+                party = Party(dept, users[0] if users else self.person_of(dept), item.get("center_id"))
                 batch.append(Found(w, parties=[party], tell=users))
                 if len(batch) >= CHUNK:
                     self.raise_all(batch)
@@ -538,7 +539,7 @@ def tell_order(order: Order, users: list[int], case) -> None:
     link = reverse("supervision:order", args=[order.number])
     notify(users, "supervision_order", text[:200], order.reason[:500], link, case=case)
     for pk, phone in User.objects.filter(pk__in=users).exclude(phone="").values_list("pk", "phone"):
-        send_message(phone, "supervision_order", text, params, case=case, key=f"sv-order:{order.pk}:{pk}",
+        send_message(phone, "supervision_order", text, params, case=case, key=f"sv-order:{order.pk}:{order.returns}:{pk}",
                      key_is_new=True, urgent=urgent)  # fmt: skip
 
 
