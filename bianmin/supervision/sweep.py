@@ -489,6 +489,15 @@ class Sweep:
             link,
             case=case,
         )
+        if case is not None and case.deadline and order.person_id:
+            # The red light's text (urgent) to the person held to account.
+            params = {
+                "center": case.center.name,
+                "number": case.number,
+                "deadline": f"{case.deadline:%Y-%m-%d}",
+            }
+            text, urgent = render("red_light", county_of(order.region_code), params)
+            self.text_users([order.person_id], "red_light", text, params, case, f"sv:{w.pk}", urgent)
 
 
 def create_order(*, subject_kind, subject_ref, case, label, link, party: Party, region_code, reason, requirement,
