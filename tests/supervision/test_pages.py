@@ -149,3 +149,15 @@ def test_pages_answer_for_every_staff_persona(client, october, who, django_asser
         card = Card.objects.filter(color="red").first()
         status = client.get(f"/supervision/cards/{card.pk}/").status_code
         assert status in (200, 404)
+
+
+def test_desk_reads_a_fixed_number_of_queries(client, october, django_assert_max_num_queries):
+    login(client, "fufeng_supervisor")
+    with clock.pinned(AT):
+        client.get("/supervision/")
+        with django_assert_max_num_queries(16):
+            assert client.get("/supervision/").status_code == 200
+        with django_assert_max_num_queries(16):
+            assert client.get("/supervision/warnings/").status_code == 200
+        with django_assert_max_num_queries(16):
+            assert client.get("/supervision/ledger/").status_code == 200
