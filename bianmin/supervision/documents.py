@@ -28,6 +28,7 @@ def notice_html(order: Order, request=None) -> str:
         {
             "order": order,
             "card": red,
+            "repeat": bool(red and red.warning_id and red.warning.kind == "repeat_card"),
             "county": county.name if county else "",
             "qr": segno.make(url, error="m").png_data_uri(scale=4, border=2),
             "url": url,

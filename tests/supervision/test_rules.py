@@ -98,3 +98,16 @@ def test_registered_sources_get_the_same_rules(demo, monkeypatch):
     items.pop(0)
     sweep_on("2026-03-09")
     assert not Warning.objects.get(subject_ref="GD-1").is_open
+
+
+def test_repeat_red_card_has_its_own_notice_words(api, client):
+    CountySettings.objects.create(county_id="610324000000", red_card_period_days=10)
+    accepted_case(api, at="2026-03-02T09:30:00+08:00")
+    accepted_case(api, at="2026-03-03T09:30:00+08:00")
+    sweep_on("2026-03-10")
+    sweep_on("2026-03-11")
+    order = Order.objects.get(card="red")
+    client.login(username="fufeng_supervisor", password="Demo@2026")
+    with clock.pinned("2026-03-11T10:00:00+08:00"):
+        html = client.get(f"/supervision/orders/{order.number}/notice/").content.decode()
+    assert "第2次黄牌" in html and "提级督办" not in html
