@@ -207,6 +207,22 @@ class Sweep:
             w.key, w.department_id = f"{step['department_id']}:{step['due']}", step["department_id"]
             party = Party(step["department_id"], self.person_of(step["department_id"]), row["center_id"])
             found.append(Found(w, parties=[party], case_id=row["id"]))
+        # 初审环节超期: an escalated item's township review (before it is sent up) has the county's step limit.
+        step_days = self.cfg(county).step_due_days
+        if step_days:
+            cutoff = self.start_cutoff(county, step_days)
+            reviews = Case.objects.filter(county=county, state=State.ACCEPTED, case_class="escalated",
+                                          deadline__gte=today, clock_started_on__lte=cutoff).values(*cols, "clock_started_on")  # fmt: skip
+            for row in reviews:
+                due = self.calendar(county).add_workdays(row["clock_started_on"], step_days).date
+                dept = row["lead_department_id"]
+                w = self.warning(
+                    WarningKind.STEP_OVERDUE, row, due, f"乡镇初审环节已超过期限{due:%Y-%m-%d}，尚未上报"
+                )
+                w.key, w.department_id = f"{dept}:{due}", dept
+                found.append(
+                    Found(w, parties=[Party(dept, self.person_of(dept), row["center_id"])], case_id=row["id"])
+                )
         # 收件超期 (Art. 32): still in 收件, not told what to supplement, past five working days.
         cutoff = self.receipt_cutoff(county)
         received = Case.objects.filter(county=county, state=State.RECEIVED, pending_since__lte=cutoff).values(
@@ -222,9 +238,13 @@ class Sweep:
 
     def receipt_cutoff(self, county: str) -> dt.date:
         """The latest 收件 day whose five working days ended before today (Art. 32)."""
+        return self.start_cutoff(county, ART32_NOTICE_DAYS)
+
+    def start_cutoff(self, county: str, days: int) -> dt.date:
+        """The latest start day whose `days` working days ended before today."""
         calendar = self.calendar(county)
         day = self.today
-        while calendar.add_workdays(day, ART32_NOTICE_DAYS).date >= self.today:
+        while calendar.add_workdays(day, days).date >= self.today:
             day -= dt.timedelta(days=1)
         return day
 

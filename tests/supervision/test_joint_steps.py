@@ -77,3 +77,14 @@ def test_a_suspension_moves_the_pending_step_with_the_case(api):
     assert set(Task.objects.filter(case__number=number).values_list("due", flat=True)) == {
         dt.date(2026, 3, 9)
     }
+
+
+def test_escalated_item_left_in_township_review_past_the_step_limit(api):
+    CountySettings.objects.create(county_id=FUFENG, step_due_days=3)
+    case = accepted_case(api, "escalated", at="2026-03-02T09:30:00+08:00")  # 15 working days
+    sweep_on("2026-03-05")
+    assert not Warning.objects.exists()
+    sweep_on("2026-03-06")
+    w = Warning.objects.get()
+    assert (w.kind, w.subject_ref, w.department.code) == ("step_overdue", case["number"], MZ)
+    assert Card.objects.get().person.username == "famen_minzheng"
