@@ -79,15 +79,16 @@ def desk(request):
     user = request.user
     first, last = month_bounds(clock.today())
     labels = dict(WarningKind.choices)
+    form = ListFilter(user, request.GET or None)
     warnings = (
-        selectors.warnings_visible_to(user)
+        form.apply(selectors.warnings_visible_to(user))
         .filter(is_open=True)
         .values("kind")
         .annotate(n=Count("id"))
         .order_by("kind")
     )
-    orders = selectors.orders_visible_to(user)
-    cards = selectors.cards_visible_to(user).filter(issued_on__gte=first, issued_on__lte=last)
+    orders = form.apply(selectors.orders_visible_to(user))
+    cards = form.apply(selectors.cards_visible_to(user)).filter(issued_on__gte=first, issued_on__lte=last)
     towns = dict(Region.objects.filter(level=Level.TOWNSHIP).values_list("code", "name"))
     by_town: dict[tuple[str, str], int] = {}
     for code, color, n in cards.values_list("region_code", "color").annotate(n=Count("id")).order_by():
@@ -107,6 +108,8 @@ def desk(request):
         "by_town": sorted((t, c, n) for (t, c), n in by_town.items()),
         "by_dept": list(by_dept),
         "month": first,
+        "form": form,
+        "query": _query(request),
     }
     return render(request, "supervision/desk.html", context)
 

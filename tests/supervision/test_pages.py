@@ -161,3 +161,12 @@ def test_desk_reads_a_fixed_number_of_queries(client, october, django_assert_max
             assert client.get("/supervision/warnings/").status_code == 200
         with django_assert_max_num_queries(16):
             assert client.get("/supervision/ledger/").status_code == 200
+
+
+def test_desk_filters_by_township(client, october):
+    login(client, "fufeng_supervisor")
+    with clock.pinned(AT):
+        famen = client.get("/supervision/?township=610324106000&department=").content.decode()
+        tiandu = client.get("/supervision/?township=610324100000&department=").content.decode()
+    assert count_of(famen, "cards-yellow") == Card.objects.filter(color="yellow").count()
+    assert count_of(tiandu, "cards-yellow") == 0 and count_of(tiandu, "waiting") == 0
