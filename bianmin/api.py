@@ -16,6 +16,7 @@ from bianmin.inquiries.api import router as inquiries_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.regions.api import router as regions_router
+from bianmin.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="便民服务 Bianmin API",
@@ -60,3 +61,4 @@ api.add_router("", proxy_router)
 api.add_router("", messaging_router)
 api.add_router("", inquiries_router)
 api.add_router("", hall_router)
+api.add_router("", supervision_router)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "bianmin.inquiries",
     "bianmin.devices",
     "bianmin.hall",
+    "bianmin.supervision",
 ]
 
 MIDDLEWARE = [

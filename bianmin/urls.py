@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),
+    path("supervision/", include("bianmin.supervision.urls")),
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.inquiries.urls")),
     path("", include("bianmin.devices.urls")),

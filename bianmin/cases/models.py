@@ -305,6 +305,9 @@ class Task(models.Model):
     reason = models.TextField(blank=True)
     # 会签意见: what the department wrote when it agreed (a denial's words stay in `reason`).
     opinion = models.TextField("会签意见", blank=True, default="")
+    # The step's own due date (default: the case deadline), so a late department shows even when another
+    # department of the same case is fast; 电子监察 cards the step, not the case's lead.
+    due = models.DateField("环节办理期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "联办任务"
@@ -313,6 +316,7 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "department"], name="task_once_per_department")
         ]
+        indexes = [models.Index(fields=["state", "due"], name="task_state_due")]
 
     def __str__(self):
         return f"{self.case_id}·{self.department_id}·{self.state}"

@@ -53,20 +53,45 @@ def county_settings(code: str) -> CountySettings:
     return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
 
 
-# The work-order time limits a county may set (field → (label, highest value)).
+# Every county parameter beyond the yellow threshold, by the page's section:
+# field → (label, lowest, highest, unit). The form, this service and the features that read them share it.
 INQUIRY_LIMITS = {
-    "inquiry_urgent_days": ("紧急工单答复时限", 60),
-    "inquiry_consult_days": ("咨询答复时限", 60),
-    "inquiry_help_days": ("求助答复时限", 60),
-    "inquiry_complaint_days": ("投诉答复时限", 60),
-    "inquiry_report_days": ("举报答复时限", 60),
-    "inquiry_suggestion_days": ("建议答复时限", 60),
-    "inquiry_dispatch_days": ("工单派单时限", 10),
+    "inquiry_urgent_days": ("紧急工单答复时限", 0, 60, "个工作日"),
+    "inquiry_consult_days": ("咨询答复时限", 0, 60, "个工作日"),
+    "inquiry_help_days": ("求助答复时限", 0, 60, "个工作日"),
+    "inquiry_complaint_days": ("投诉答复时限", 0, 60, "个工作日"),
+    "inquiry_report_days": ("举报答复时限", 0, 60, "个工作日"),
+    "inquiry_suggestion_days": ("建议答复时限", 0, 60, "个工作日"),
+    "inquiry_dispatch_days": ("工单派单时限", 0, 10, "个工作日"),
+}
+SUPERVISION_FIELDS = {
+    "reply_days": ("督办回告期限", 1, 20, "个工作日"),
+    "red_card_period_days": ("再次黄牌转红牌期间", 1, 366, "天"),
+    "step_due_days": ("联办环节时限", 0, 60, "个工作日"),
+    "appeal_days": ("红黄牌申诉期限", 1, 30, "个工作日"),
+}
+COUNTY_SECTIONS = {
+    "咨询投诉工单时限": INQUIRY_LIMITS,
+    "电子监察": SUPERVISION_FIELDS,
 }
 
 
+def county_fields() -> dict[str, tuple[str, int, int, str]]:
+    return {name: spec for fields in COUNTY_SECTIONS.values() for name, spec in fields.items()}
+
+
+def supervision_settings(code: str) -> CountySettings:
+    """The county's row (unsaved defaults when it has none), without raising for an unknown code."""
+    return CountySettings.objects.filter(county_id=code).first() or CountySettings(county_id=code)
+
+
+def supervision_settings_all() -> dict[str, CountySettings]:
+    """{county code: settings row} for every county with a row: the sweep reads them once per run."""
+    return {row.county_id: row for row in CountySettings.objects.all()}
+
+
 @transaction.atomic
-def update_county_settings(user, code: str, *, yellow_threshold_days: int, **limits) -> CountySettings:
+def update_county_settings(user, code: str, *, yellow_threshold_days: int, **values) -> CountySettings:
     """An administrator sets the county's own values; everything else is refused."""
     from bianmin.accounts.scope import scope_of
 
@@ -74,22 +99,25 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int, **lim
     if not scope_of(user).is_admin:
         raise Forbidden("只有系统管理员可以修改县级参数")
     low, high = YELLOW_THRESHOLD_RANGE
-    if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
-        raise Invalid("输入有误", fields={"yellow_threshold_days": f"黄灯预警阈值应为 {low}–{high} 个工作日"})
     errors = {}
-    for name, value in limits.items():
+    if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
+        errors["yellow_threshold_days"] = f"黄灯预警阈值应为 {low}–{high} 个工作日"
+    fields = county_fields()
+    for name, value in values.items():
+        if name not in fields:
+            errors[name] = "未知参数"
+            continue
+        label, low, high, unit = fields[name]
         if value is None:
             continue
-        label, high = INQUIRY_LIMITS.get(name, (None, 0))
-        if label is None:
-            errors[name] = "未知的参数"
-        elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
-            errors[name] = f"{label}应为 0–{high} 个工作日"
-        else:
-            setattr(settings, name, value)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = f"{label}应为 {low}–{high} {unit}"
     if errors:
         raise Invalid("输入有误", fields=errors)
     settings.yellow_threshold_days = yellow_threshold_days
+    for name, value in values.items():
+        if value is not None:
+            setattr(settings, name, value)
     settings.updated_by = user
     settings.save()
     return settings

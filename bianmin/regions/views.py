@@ -27,19 +27,27 @@ class CountySettingsForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One optional field per county parameter (regions.services.COUNTY_SECTIONS); blank keeps the value.
+        for name, (label, low, high, unit) in services.county_fields().items():
+            self.fields[name] = forms.IntegerField(
+                label=f"{label}（{unit.removeprefix('个')}）",
+                min_value=low,
+                max_value=high,
+                required=False,
+                help_text=f"可填 {low}–{high} {unit}",
+                error_messages={
+                    "invalid": "请填写整数",
+                    "min_value": f"{label}应为 {low}–{high} {unit}",
+                    "max_value": f"{label}应为 {low}–{high} {unit}",
+                },
+            )
 
-def _limit_field(label: str, high: int) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=f"{label}（工作日）",
-        min_value=0,
-        max_value=high,
-        required=False,
-        error_messages={"invalid": "请填写整数", "min_value": "不能小于 0", "max_value": f"不能大于 {high}"},
-    )
-
-
-for _name, (_label, _high) in services.INQUIRY_LIMITS.items():
-    CountySettingsForm.base_fields[_name] = _limit_field(_label, _high)
+    def sections(self):
+        return [
+            (title, [self[name] for name in fields]) for title, fields in services.COUNTY_SECTIONS.items()
+        ]
 
 
 @admin_required
@@ -56,7 +64,7 @@ def county_settings(request, code: str):
     saved = not current._state.adding  # a county that never edited its settings shows the defaults
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
     initial = {"yellow_threshold_days": effective}
-    initial.update({name: getattr(current, name) for name in services.INQUIRY_LIMITS})
+    initial.update({name: getattr(current, name) for name in services.county_fields()})
     form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

@@ -26,7 +26,7 @@ AREAS: dict[str, list[Area]] = {
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
-        Area("电子监察", "全县办件的红黄灯预警与督办"),
+        Area("电子监察", "预警、督办单、红黄牌与督办台账（阈值按本县参数）", "supervision:desk"),
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
@@ -42,6 +42,9 @@ AREAS: dict[str, list[Area]] = {
         Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
         Area("本部门工单", "派给本部门的咨询、投诉、举报：签收、答复、退回", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
@@ -49,6 +52,9 @@ AREAS: dict[str, list[Area]] = {
         Area("大厅设置", "取号类别、预约时段与名额、爽约规则、赶集服务", "hall:manage"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("咨询投诉工单", "派单、答复期限、工单延期审批、回访", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
             "消息记录",
@@ -67,6 +73,9 @@ AREAS: dict[str, list[Area]] = {
         Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
         Area("登记工单", "来访咨询、求助、投诉、举报、建议：一句话加一个电话", "inquiries:new"),
         Area("咨询投诉工单", "待派单、待回访、即将到期的工单", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
     ],
