@@ -211,7 +211,7 @@ def changes(user, since: Cursor | None) -> dict:
     items, item_codes = [], []
     if offered is not None:
         item_codes = list(offered.values_list("code", flat=True))
-        fresh = offered if since is None else offered.filter(published_at__gte=since.at)
+        fresh = offered if since is None else offered.filter(published_at__gt=since.at)
         items = list(
             fresh.prefetch_related(
                 Prefetch("materials", queryset=Material.objects.order_by("position", "id")),
