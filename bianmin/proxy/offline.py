@@ -17,6 +17,7 @@ from django.db.models import Max, Prefetch
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.actions import event_label
+from bianmin.cases.actions.intake import _choice_values
 from bianmin.cases.custody import agent_holds, custody_of
 from bianmin.cases.models import Event, State
 from bianmin.catalog.models import Field, Material
@@ -177,7 +178,7 @@ def item_json(item) -> dict:
                 "label": f.label,
                 "datatype": f.datatype,
                 "required": f.required,
-                "choices": f.choices or [],
+                "choices": _choice_values(f.choices),
                 "help_text": f.help_text,
             }
             for f in item.fields.all()
