@@ -171,7 +171,7 @@ def item_json(item) -> dict:
                 "deferrable": m.deferrable,
             }
             for m in item.materials.all()
-        ],  # fmt: skip
+        ],
         "fields": [
             {
                 "code": f.code,
@@ -182,7 +182,7 @@ def item_json(item) -> dict:
                 "help_text": f.help_text,
             }
             for f in item.fields.all()
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
-from test_proxy_walk import PHONE, sign_in, sign_with_a_finger
+from test_agent_walk import shot
+from test_proxy_walk import PHONE, fits, sign_in, sign_with_a_finger
 
 from bianmin.cases import services
 from bianmin.cases.demo import PROMISED, _answers
@@ -89,6 +90,8 @@ def register_offline(page, site, name, first17, files):
         box.check()
     page.get_by_label("拍照或选择照片").set_input_files(files)
     expect(page.locator(".px-photo-status")).to_contain_text("共 2 张")
+    assert fits(page)
+    shot(page, f"offline-register-{name}")
     sign_with_a_finger(page)
     page.get_by_role("button", name="保存并放入发件箱").click()
     expect(page.locator(".pwa-outbox li", has_text=name)).to_contain_text("待发送")
@@ -130,6 +133,8 @@ def test_offline_registration_and_handover_reach_the_township_exactly_once(site,
     page.goto(f"{site}/proxy/app/#/outbox")
     expect(counts(page)).to_have_attribute("data-counts", "2,0,0")
     expect(page.locator(".pwa-outbox li[data-kind=register]")).to_contain_text("照片 2 张，委托书已签")
+    assert fits(page)
+    shot(page, "offline-outbox-reopened")
     page.goto(f"{site}/proxy/app/#/")
     expect(page.locator("#local")).to_contain_text("王桂英")
     assert in_db(lambda: township_view("王桂英"))["cases"] == 0
@@ -145,6 +150,8 @@ def test_offline_registration_and_handover_reach_the_township_exactly_once(site,
     assert seen["handover_entries"] == 1 and seen["handover_events"] == 1
     page.goto(f"{site}/proxy/app/#/")
     expect(page.locator("#at_township")).to_contain_text("王桂英")
+    assert fits(page)
+    shot(page, "offline-home-synced")
 
     # --- again, and the connection drops after the server applied a step, before the phone heard --------
     phone.set_offline(True)
@@ -180,6 +187,54 @@ def test_offline_registration_and_handover_reach_the_township_exactly_once(site,
     seen = in_db(lambda: township_view("李秀芳"))
     assert seen["cases"] == 1 and seen["photos"] == 2 and seen["mandates"] == 1
     assert seen["handover_entries"] == 1 and seen["handover_events"] == 1
+    phone.close()
+
+
+TAMPER = """async () => {
+  const db = await new Promise((ok, ko) => { const r = indexedDB.open("bianmin-proxy:famen_agent"); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+  const store = db.transaction("outbox", "readwrite").objectStore("outbox");
+  const items = await new Promise((ok) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); });
+  const item = items.find((i) => i.kind === "register");
+  item.state = "pending"; item.number = null; item.application.applicant.name = "王桂芳";
+  await new Promise((ok) => { const r = store.put(item); r.onsuccess = ok; });
+  db.close();
+}"""
+
+
+def test_a_non_photo_is_refused_on_the_phone_and_a_tampered_item_is_refused_by_the_server(
+    site, browser, tmp_path
+):
+    from playwright.sync_api import expect
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = open_app(phone, site)
+    phone.set_offline(True)
+
+    # Not a picture: refused before anything is stored.
+    page.goto(f"{site}/proxy/app/#/new")
+    page.get_by_role("link", name=ITEM_NAME).click()
+    note = tmp_path / "note.txt"
+    note.write_text("不是照片")
+    page.get_by_label("拍照或选择照片").set_input_files(str(note))
+    expect(page.locator(".px-photo-status")).to_contain_text("未保存：“note.txt”不是照片")
+    expect(page.locator(".pwa-photos li")).to_have_count(0)
+
+    register_offline(page, site, "王桂英", "61032419400615003", photos(tmp_path, "c"))
+    phone.set_offline(False)
+    page.get_by_role("button", name="立即同步").first.click()
+    expect(counts(page)).to_have_attribute("data-counts", "0,1,0", timeout=20_000)
+
+    # The sent item is altered on the phone and sent again under its key: the server refuses it, the
+    # outbox shows it failed in words, and the township still has one case.
+    page.evaluate(TAMPER)
+    page.reload()
+    page.get_by_role("button", name="立即同步").first.click()
+    failed = page.locator(".pwa-outbox li[data-state=failed]")
+    expect(failed).to_contain_text("与此前提交的内容不一致", timeout=20_000)
+    expect(counts(page)).to_have_attribute("data-counts", "0,0,1")
+    shot(page, "offline-outbox-failed")
+    assert in_db(lambda: township_view("王桂英"))["cases"] == 1
+    assert in_db(lambda: township_view("王桂芳"))["cases"] == 0
     phone.close()
 
 
@@ -280,8 +335,27 @@ def test_the_app_shell_opens_from_the_phone_on_slow_3g(site, browser, capsys):
         page.wait_for_function("() => performance.getEntriesByName('proxy-app-ready').length > 0")
         timings[label] = page.evaluate("() => performance.getEntriesByName('proxy-app-ready')[0].startTime")
     assert page.locator("[data-sync-time]").inner_text().startswith("上次同步")
+    phone.close()
+
+    # For comparison, the same second visit with no service worker: everything over the slow network.
+    plain = browser.new_context(
+        viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block"
+    )
+    page = sign_in(plain, site, "famen_agent")
+    page.goto(f"{site}/proxy/app/")
+    page.locator("[data-sync-time]").filter(has_text="上次同步").wait_for()
+    cdp = plain.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    page.goto(f"{site}/proxy/app/", wait_until="load", timeout=120_000)
+    page.wait_for_function(
+        "() => performance.getEntriesByName('proxy-app-ready').length > 0", timeout=120_000
+    )
+    timings["slow-3g-no-service-worker"] = page.evaluate(
+        "() => performance.getEntriesByName('proxy-app-ready')[0].startTime"
+    )
+    plain.close()
     with capsys.disabled():
         print(
             f"\napp shell ready after first visit: {json.dumps({k: round(v) for k, v in timings.items()})} ms"
         )
-    phone.close()

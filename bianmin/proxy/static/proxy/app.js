@@ -857,7 +857,7 @@
           if (!pad.value()) problems.push("请代办员签名");
           showErrors(errors, problems);
           if (problems.length) return;
-          enqueue({ kind: "handover", title: "交接单（" + chosen.length + " 件）", labels: chosen.map(function (b) { return b.choice.label; }),
+          enqueue({ kind: "handover", title: "送镇中心（" + chosen.length + " 件）", labels: chosen.map(function (b) { return b.choice.label; }),
             cases: chosen.map(function (b) { return b.choice.ref; }), signature: pad.value() });
         } }) : null
       ];
