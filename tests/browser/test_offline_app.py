@@ -153,8 +153,15 @@ def test_offline_registration_and_handover_reach_the_township_exactly_once(site,
     assert fits(page)
     shot(page, "offline-home-synced")
 
-    # --- again, and the connection drops after the server applied a step, before the phone heard --------
+    # --- with no signal, the agent's ordinary pages open the app at the same place, from the phone -------
     phone.set_offline(True)
+    page.goto(f"{site}/proxy/cases/{seen['numbers'][0]}/")
+    expect(page.locator("main")).to_contain_text(f"办件编号：{seen['numbers'][0]}")
+    expect(page.locator("main")).to_contain_text("代办员交件")  # the timeline came with the last sync
+    page.goto(f"{site}/proxy/")
+    expect(page.locator("#handovers")).to_contain_text("王桂英")
+
+    # --- again, and the connection drops after the server applied a step, before the phone heard --------
     register_offline(page, site, "李秀芳", "61032419450301002", photos(tmp_path, "b"))
     hand_over_offline(page, site, "李秀芳")
     cut = {"/api/v1/cases": 0, "/api/v1/handovers": 0}

@@ -372,7 +372,19 @@
 
   // --- pages ------------------------------------------------------------------------------------------
 
+  // With no signal, the service worker answers any agent page with this app: open what that page was.
+  var PAGES = [
+    [/^\/proxy\/cases\/([^/]+)\/(?:deliver\/|mandate\/)?$/, "case"],
+    [/^\/proxy\/new\/$/, "new"],
+    [/^\/proxy\/handovers\/new\/$/, "handover"]
+  ];
   function route() {
+    if (!location.hash || location.hash === "#") {
+      for (var i = 0; i < PAGES.length; i++) {
+        var m = location.pathname.match(PAGES[i][0]);
+        if (m) return { name: PAGES[i][1], arg: decodeURIComponent(m[1] || "") };
+      }
+    }
     var parts = (location.hash || "#/").slice(2).split("/");
     return { name: parts[0] || "home", arg: decodeURIComponent(parts[1] || "") };
   }
