@@ -18,6 +18,7 @@ from bianmin.cases.demo import PROMISED, _answers
 from bianmin.cases.validators import id_check_char
 from bianmin.catalog.demo import DEMO_ITEMS
 from bianmin.catalog.models import Item, ItemStatus
+from tests.cases.factories import SIGNATURE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -366,3 +367,83 @@ def test_the_app_shell_opens_from_the_phone_on_slow_3g(site, browser, capsys):
         print(
             f"\napp shell ready after first visit: {json.dumps({k: round(v) for k, v in timings.items()})} ms"
         )
+
+
+@pytest.fixture
+def result_in_hand_and_one_unsigned(site, api):
+    """Two cases of 法门村 (made before the browser starts): one completed and brought back to the agent,
+    ready to deliver; one registered without the villager's mandate."""
+    from tests.proxy.factories import completed_at_township, make_item, proxy_intake
+
+    agent, clerk = api("famen_agent"), api("famen_clerk")
+    item = make_item("promised")
+    done = completed_at_township(agent, clerk, api("famen_minzheng"), item, 41)
+    down = clerk.post("handovers", {"direction": "down", "cases": [done], "agent": "famen_agent"}).json()
+    assert agent.post(f"handovers/{down['id']}/receive", {"received": [done]}).status_code == 200
+    body = proxy_intake(item, n=42)
+    body["applicant"]["name"] = "未签委托人"
+    body["proxy"] = {"home_visit": False, "mandate": False}
+    unsigned = agent.post("cases", body).json()
+    return {"done": done, "unsigned": unsigned["number"], "id_number": body["applicant"]["id_number"],
+            "clerk": clerk}  # fmt: skip
+
+
+def case_state(number: str) -> dict:
+    from django.db import connection
+
+    from bianmin.cases.models import Case, Event
+    from bianmin.proxy.models import DeliveryReceipt
+
+    try:
+        case = Case.objects.get(number=number)
+        return {
+            "state": case.state,
+            "receipts": DeliveryReceipt.objects.filter(case=case).count(),
+            "deliveries": Event.objects.filter(case=case, action="deliver").count(),
+        }
+    finally:
+        connection.close()
+
+
+def test_an_offline_delivery_is_signed_once_and_a_withdrawal_meanwhile_comes_back_in_words(
+    site, result_in_hand_and_one_unsigned, browser
+):
+    from playwright.sync_api import expect
+
+    ctx = result_in_hand_and_one_unsigned
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = open_app(phone, site)
+    phone.set_offline(True)
+
+    # The villager signs for the result on the phone, with no signal.
+    page.goto(f"{site}/proxy/app/#/case/{ctx['done']}")
+    page.get_by_label("签收人", exact=True).fill("张秀兰")
+    sign_with_a_finger(page)
+    page.get_by_role("button", name="签收并放入发件箱").click()
+    expect(page.locator(".pwa-outbox li[data-kind=delivery]")).to_contain_text("待发送")
+
+    # The mandate of the other case is signed offline too, while at the township the villager withdraws it.
+    page.goto(f"{site}/proxy/app/#/case/{ctx['unsigned']}")
+    page.get_by_label("委托人身份证号").fill(ctx["id_number"])
+    sign_with_a_finger(page)
+    page.get_by_role("button", name="签署并放入发件箱").click()
+    withdrawn = in_db(
+        lambda: ctx["clerk"].post(
+            f"cases/{ctx['unsigned']}/actions/withdraw", {"reason": "申请人到窗口撤回申请", "signature": SIGNATURE}
+        )
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+
+    phone.set_offline(False)
+    page.get_by_role("button", name="立即同步").first.click()
+    expect(counts(page)).to_have_attribute("data-counts", "0,1,1", timeout=20_000)
+    expect(page.locator(".pwa-outbox li[data-kind=mandate]")).to_contain_text("已撤回，无需再签代办委托书")
+    shot(page, "offline-outbox-withdrawn-meanwhile")
+    assert in_db(lambda: case_state(ctx["done"])) == {"state": "delivered", "receipts": 1, "deliveries": 1}
+    # Sending again changes nothing: the delivery was applied once.
+    page.get_by_role("button", name="立即同步").first.click()
+    page.wait_for_function("() => document.documentElement.dataset.synced")
+    assert in_db(lambda: case_state(ctx["done"]))["deliveries"] == 1
+    page.goto(f"{site}/proxy/app/#/")
+    expect(page.locator("#delivered")).to_contain_text(ctx["done"])
+    phone.close()
