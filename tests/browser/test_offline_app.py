@@ -209,9 +209,7 @@ TAMPER = """async () => {
 }"""
 
 
-def test_a_non_photo_is_refused_on_the_phone_and_a_tampered_item_is_refused_by_the_server(
-    site, browser, tmp_path
-):
+def test_bad_photos_are_refused_on_the_phone_and_a_tampered_item_by_the_server(site, browser, tmp_path):
     from playwright.sync_api import expect
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
@@ -226,6 +224,18 @@ def test_a_non_photo_is_refused_on_the_phone_and_a_tampered_item_is_refused_by_t
     page.get_by_label("拍照或选择照片").set_input_files(str(note))
     expect(page.locator(".px-photo-status")).to_contain_text("未保存：“note.txt”不是照片")
     expect(page.locator(".pwa-photos li")).to_have_count(0)
+
+    # A phone short of space: near the budget a clear warning, beyond it the photo is not kept.
+    page.evaluate("() => localStorage.setItem('bianmin.proxy.photoBudget', String(25 * 1024))")
+    page.reload()
+    three = photos(tmp_path, "d") + photos(tmp_path, "e")[:1]
+    page.get_by_label("拍照或选择照片").set_input_files(three)
+    status = page.locator(".px-photo-status")
+    expect(status).to_contain_text("本机照片空间已满")
+    expect(status).to_contain_text("本机照片空间已用")
+    expect(page.locator(".pwa-photos li")).to_have_count(2)
+    page.evaluate("() => localStorage.removeItem('bianmin.proxy.photoBudget')")
+    page.reload()
 
     register_offline(page, site, "王桂英", "61032419400615003", photos(tmp_path, "c"))
     phone.set_offline(False)
@@ -429,7 +439,8 @@ def test_an_offline_delivery_is_signed_once_and_a_withdrawal_meanwhile_comes_bac
     page.get_by_role("button", name="签署并放入发件箱").click()
     withdrawn = in_db(
         lambda: ctx["clerk"].post(
-            f"cases/{ctx['unsigned']}/actions/withdraw", {"reason": "申请人到窗口撤回申请", "signature": SIGNATURE}
+            f"cases/{ctx['unsigned']}/actions/withdraw",
+            {"reason": "申请人到窗口撤回申请", "signature": SIGNATURE},
         )
     )
     assert withdrawn.status_code == 200, withdrawn.content

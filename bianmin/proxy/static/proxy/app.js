@@ -20,7 +20,12 @@
   };
   var USER_KEY = "bianmin.proxy.user";
   var DB_PREFIX = "bianmin-proxy:";
-  var PHOTO_BUDGET = 60 * 1024 * 1024; // photos waiting on the phone
+  // Photos waiting on the phone; a phone short of space may be given less (localStorage, in bytes).
+  var PHOTO_BUDGET = (function () {
+    var set = 0;
+    try { set = parseInt(localStorage.getItem("bianmin.proxy.photoBudget") || "0", 10); } catch (e) { /* off */ }
+    return set > 0 ? set : 60 * 1024 * 1024;
+  })();
   var PHOTO_WARN = 0.8;
   var MAX_RAW = 25 * 1024 * 1024; // a picture bigger than this is refused before it is read
   var MAX_PHOTO = 5 * 1024 * 1024; // what the server takes (after shrinking on the phone)
@@ -744,7 +749,7 @@
               pending += blob.size;
               photos.push({ blob: blob });
               return refused;
-            }, function (err) { return refused.concat([err.message]); });
+            }).catch(function (err) { return refused.concat([err.message]); });
           });
         }, Promise.resolve([])).then(function (refused) {
           photoInput.value = "";
