@@ -365,6 +365,7 @@ def _today_and_calendar():
     by_alias=True,
     auth=staff_auth,
     summary="收件（支持 Idempotency-Key）",
+    openapi_extra=IDEMPOTENCY_OPENAPI,
 )
 def create_case(request, payload: CaseIn):
     key = request.headers.get("Idempotency-Key") or None
