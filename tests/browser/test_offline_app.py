@@ -458,3 +458,70 @@ def test_an_offline_delivery_is_signed_once_and_a_withdrawal_meanwhile_comes_bac
     page.goto(f"{site}/proxy/app/#/")
     expect(page.locator("#delivered")).to_contain_text(ctx["done"])
     phone.close()
+
+
+def publish_a_new_version_with_a_new_question() -> int:
+    from django.db import connection
+
+    from bianmin.accounts.models import User
+    from bianmin.catalog.models import Field
+    from bianmin.catalog.services import new_version, publish_item
+
+    try:
+        admin = User.objects.get(username="admin")
+        draft = new_version(admin, Item.objects.get(code=PROMISED, status=ItemStatus.PUBLISHED))
+        Field.objects.create(
+            item=draft, position=9, code="living", label="居住情况", datatype="choice",
+            choices=["独居", "与子女同住"], required=True,
+        )  # fmt: skip
+        return publish_item(admin, draft).version
+    finally:
+        connection.close()
+
+
+def registered_under(name: str) -> list:
+    from django.db import connection
+
+    from bianmin.cases.models import Attachment, Case
+
+    try:
+        return [
+            (
+                c.item.version,
+                c.answers.get("living"),
+                Attachment.objects.filter(case=c).count(),
+                c.proxy_mandate,
+            )
+            for c in Case.objects.filter(applicant_name=name).select_related("item")
+        ]
+    finally:
+        connection.close()
+
+
+def test_a_registration_made_against_a_superseded_item_is_refused_with_the_reason_and_corrected(
+    site, browser, tmp_path
+):
+    from playwright.sync_api import expect
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = open_app(phone, site)
+    phone.set_offline(True)
+    register_offline(page, site, "赵凤英", "61032419380212004", photos(tmp_path, "f"))
+    # Meanwhile the county publishes version 2 of the item, with a new required question.
+    assert in_db(publish_a_new_version_with_a_new_question) == 2
+
+    phone.set_offline(False)
+    page.get_by_role("button", name="立即同步").first.click()
+    failed = page.locator(".pwa-outbox li[data-state=failed]")
+    expect(failed).to_contain_text("事项已更新（第1版→第2版）", timeout=20_000)
+    assert in_db(lambda: registered_under("赵凤英")) == []
+
+    # Corrected on the phone: what was filled in, the photos and the villager's signature are kept.
+    failed.get_by_role("link", name="修改后重新提交").click()
+    expect(page.get_by_label("申请人姓名")).to_have_value("赵凤英")
+    expect(page.locator(".pwa-photos li")).to_have_count(2)
+    page.get_by_label("居住情况").select_option("独居")
+    page.get_by_role("button", name="保存并放入发件箱").click()
+    expect(counts(page)).to_have_attribute("data-counts", "0,1,0", timeout=20_000)
+    assert in_db(lambda: registered_under("赵凤英")) == [(2, "独居", 2, True)]
+    phone.close()

@@ -316,6 +316,15 @@
     return send("POST", url, item.body, item.key);
   }
 
+  // A registration filled in against an item version the township has since replaced: say so.
+  function superseded(item) {
+    if (item.kind !== "register" || !item.item_version) return Promise.resolve("");
+    return get("items", item.application.item).then(function (now) {
+      if (!now || now.version === item.item_version) return "";
+      return "事项已更新（第" + item.item_version + "版→第" + now.version + "版），请按新版修改后重新提交：";
+    });
+  }
+
   function runOutbox() {
     return outbox().then(function (list) {
       var sent = 0;
@@ -333,7 +342,10 @@
             item.note = problem.message;
             if (!problem.retry) item.state = "failed";
             // A step that may succeed later stops the run: what follows may depend on it (in order).
-            return put("outbox", item).then(function () { return problem.retry; });
+            return superseded(item).then(function (why) {
+              if (why && !problem.retry) item.note = why + problem.message;
+              return put("outbox", item);
+            }).then(function () { return problem.retry; });
           });
         });
       }, Promise.resolve(false)).then(function () { return sent; });
@@ -391,7 +403,7 @@
       }
     }
     var parts = (location.hash || "#/").slice(2).split("/");
-    return { name: parts[0] || "home", arg: decodeURIComponent(parts[1] || "") };
+    return { name: parts[0] || "home", arg: decodeURIComponent(parts[1] || ""), arg2: decodeURIComponent(parts[2] || "") };
   }
 
   function render() {
@@ -407,7 +419,7 @@
     }
     var r = route();
     var page = { home: home, case: casePage, new: newPage, handover: handoverPage, outbox: outboxPage }[r.name] || home;
-    return Promise.all([page(r.arg), showSyncTime()]).then(function (out) {
+    return Promise.all([page(r.arg, r.arg2), showSyncTime()]).then(function (out) {
       var nodes = [].concat(out[0]);
       if (lastProblem) nodes.unshift(h("p", { class: "pwa-problem", role: "status", text: lastProblem }));
       root.replaceChildren.apply(root, nodes);
@@ -534,7 +546,7 @@
 
   // --- signature pad (the villager's or the agent's finger) -------------------------------------------
 
-  function signaturePad(label) {
+  function signaturePad(label, preset) {
     var canvas = h("canvas", { "aria-label": label + "（用手指签名）" });
     var box = h("div", { class: "px-pad", "data-signature-pad": "app" }, [canvas, h("span", { class: "hint", text: "请在此处用手指签名" })]);
     var drawn = false, drawing = false, last = null, ctx = null;
@@ -559,7 +571,17 @@
       last = p; drawn = true; e.preventDefault();
     });
     ["pointerup", "pointercancel", "pointerleave"].forEach(function (n) { canvas.addEventListener(n, function () { drawing = false; }); });
-    requestAnimationFrame(fit);
+    requestAnimationFrame(function () {
+      fit();
+      if (!preset) return;
+      var img = new Image();
+      img.onload = function () {
+        var rect = canvas.getBoundingClientRect();
+        ctx.drawImage(img, 0, 0, rect.width, rect.height);
+        drawn = true;
+      };
+      img.src = preset;
+    });
     var wrap = h("div", { class: "pwa-field" }, [
       h("label", { text: label }), box,
       h("p", {}, [h("button", { type: "button", onclick: fit, text: "重签" })])
@@ -670,10 +692,15 @@
 
   // --- registration ------------------------------------------------------------------------------------
 
-  function newPage(code) {
-    if (code) return all("items").then(function (items) {
-      var item = items.filter(function (i) { return i.code === code; })[0];
-      return item ? registerForm(item) : [h("p", { text: "本机没有这个事项，请同步后再试。" })];
+  function newPage(code, seq) {
+    if (code) return Promise.all([all("items"), seq ? get("outbox", Number(seq)) : null]).then(function (r) {
+      var item = r[0].filter(function (i) { return i.code === code; })[0];
+      var prior = r[1] && r[1].kind === "register" && r[1].state === "failed" && !r[1].number ? r[1] : null;
+      if (!item) return [h("p", { text: "本机没有这个事项，请同步后再试。" })];
+      if (!prior) return registerForm(item, null, []);
+      return Promise.all(prior.photos.map(function (p) { return get("photos", p.id); })).then(function (rows) {
+        return registerForm(item, prior, rows.filter(Boolean).map(function (row) { return { blob: row.blob }; }));
+      });
     });
     return all("items").then(function (items) {
       var q = h("input", { type: "search", placeholder: "输入事项名称筛选", "aria-label": "筛选事项" });
@@ -710,8 +737,8 @@
     return h("input", { type: type, name: name });
   }
 
-  function registerForm(item) {
-    var photos = [];
+  // `prior`: a failed registration being corrected (its answers, photos and the villager's signature kept).
+  function registerForm(item, prior, photos) {
     var errors = errorBox();
     var inputs = {
       name: h("input", { name: "name", autocomplete: "off" }),
@@ -728,7 +755,23 @@
     var photoList = h("ul", { class: "pwa-photos" });
     var photoNote = h("p", { class: "px-photo-status muted", role: "status" });
     var entrusted = h("textarea", { name: "entrusted", rows: "2" }, ["代为办理“" + item.name + "”的申请、递交材料、领取并转交办理结果"]);
-    var pad = signaturePad("委托人签名");
+    var pad = signaturePad("委托人签名", prior && prior.mandate.signature);
+    if (prior) {
+      var was = prior.application;
+      Object.keys(inputs).forEach(function (k) { inputs[k].value = was.applicant[k] || ""; });
+      homeVisit.checked = !!(was.proxy && was.proxy.home_visit);
+      answers.forEach(function (a) {
+        var value = was.answers[a.field.code];
+        if (value === undefined || value === null) return;
+        if (a.input.multi) {
+          a.input.querySelectorAll("input").forEach(function (x) { x.checked = [].concat(value).indexOf(x.value) >= 0; });
+        } else a.input.value = value;
+      });
+      // By name: a new version of the item has new material rows.
+      var had = prior.material_names || [];
+      materials.forEach(function (m) { m.input.checked = had.indexOf(m.material.name) >= 0; });
+      entrusted.value = prior.mandate.entrusted;
+    }
 
     function showPhotos() {
       photoList.replaceChildren.apply(photoList, photos.map(function (p, i) {
@@ -737,6 +780,7 @@
           h("button", { type: "button", text: "删除", onclick: function () { photos.splice(i, 1); showPhotos(); } })]);
       }));
     }
+    showPhotos();
     photoInput.addEventListener("change", function () {
       var files = Array.prototype.slice.call(photoInput.files || []);
       photoNote.textContent = "正在检查并压缩…";
@@ -800,19 +844,25 @@
           }),
           proxy: { home_visit: homeVisit.checked, mandate: false }
         },
+        material_names: materials.filter(function (m) { return m.input.checked; }).map(function (m) { return m.material.name; }),
         photos: rows.map(function (r) { return { id: r.id, sent: false }; }),
         mandate: { villager_name: got.applicant.name, villager_id_number: got.applicant.id_number,
           entrusted: entrusted.value.trim(), method: "signature", signature: pad.value() },
         mandate_done: false
       };
       save.disabled = true;
-      Promise.all(rows.map(function (r) { return put("photos", r); })).then(function () { return enqueue(item_); })
+      Promise.all(rows.map(function (r) { return put("photos", r); })).then(function () {
+        if (!prior) return null;
+        // The corrected registration replaces the failed one (which never reached the township).
+        return Promise.all(prior.photos.map(function (p) { return del("photos", p.id); })).then(function () { return del("outbox", prior.seq); });
+      }).then(function () { return enqueue(item_); })
         .catch(function (e) { save.disabled = false; showErrors(errors, ["保存失败：" + (e && e.message || e) + "（手机存储可能已满）"]); });
     } });
 
     return [
       h("p", {}, [h("a", { href: "#/new", text: "← 重新选择事项" })]),
       h("div", { class: "px-head" }, [h("h1", { text: item.name }), h("span", { class: "muted", text: "代办登记（离线可填）" })]),
+      prior ? h("p", { class: "form-error", role: "alert", text: "修改后重新提交：" + (prior.note || "") }) : null,
       errors,
       h("section", { class: "card" }, [h("h2", { text: "申请人" }),
         field("申请人姓名", inputs.name), field("身份证号", inputs.id_number), field("联系电话", inputs.phone), field("住址", inputs.address),
@@ -901,6 +951,8 @@
             h("div", { class: "top" }, [h("span", { text: KIND_LABELS[i.kind] + "：" + i.title }), h("span", { class: "px-where " + i.state, text: STATE_LABELS[i.state] })]),
             h("div", { class: "sub", text: detail.join(" · ") + " · " + when(i.created_at) + (i.sent_at ? " · 发送于 " + when(i.sent_at) : "") }),
             i.note ? h("div", { class: i.state === "failed" ? "field-error" : "sub", text: i.note }) : null,
+            i.state === "failed" && i.kind === "register" && !i.number ? h("a", { class: "button",
+              href: "#/new/" + encodeURIComponent(i.application.item) + "/" + i.seq, text: "修改后重新提交" }) : null,
             i.state === "failed" ? h("button", { type: "button", text: "重试", onclick: function () {
               i.state = "pending"; i.note = "";
               put("outbox", i).then(function () { return navigator.onLine ? sync() : render(); });
@@ -916,6 +968,13 @@
   document.querySelector("[data-sync]").addEventListener("click", function () { sync(); });
   window.addEventListener("hashchange", render);
   window.addEventListener("online", function () { sync(); });
+  // A weak signal comes and goes without an "online" event: try what is waiting again every minute.
+  window.setInterval(function () {
+    if (!db || syncing || !navigator.onLine) return;
+    outbox().then(function (list) {
+      if (list.some(function (i) { return i.state === "pending"; })) sync();
+    });
+  }, 60 * 1000);
   window.addEventListener("offline", showNet);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(CONF.sw, { scope: CONF.scope }).catch(function () { /* no offline shell */ });
