@@ -968,13 +968,13 @@
   document.querySelector("[data-sync]").addEventListener("click", function () { sync(); });
   window.addEventListener("hashchange", render);
   window.addEventListener("online", function () { sync(); });
-  // A weak signal comes and goes without an "online" event: try what is waiting again every minute.
+  // A weak signal comes and goes without an "online" event: try what is waiting again every 3 minutes.
   window.setInterval(function () {
     if (!db || syncing || !navigator.onLine) return;
     outbox().then(function (list) {
       if (list.some(function (i) { return i.state === "pending"; })) sync();
     });
-  }, 60 * 1000);
+  }, 3 * 60 * 1000);
   window.addEventListener("offline", showNet);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(CONF.sw, { scope: CONF.scope }).catch(function () { /* no offline shell */ });
