@@ -461,31 +461,31 @@ def get_register_xlsx(request, query: Query[RegisterQuery]):
 # --- the offline app's changes feed ------------------------------------------------------------------
 
 
-class ChangesQuery(Schema):
+class OfflineChangesQuery(Schema):
     since: str | None = Field(
         None, max_length=200, description="上次同步返回的 cursor（或 ISO 8601 时间）；省略则返回全部"
     )
 
 
-class PlaceOut(Schema):
+class OfflinePlaceOut(Schema):
     code: str
     name: str
 
 
-class AgentOut(Schema):
+class OfflineAgentOut(Schema):
     username: str
     name: str
-    village: PlaceOut | None
+    village: OfflinePlaceOut | None
     station: str | None
-    township: PlaceOut | None
+    township: OfflinePlaceOut | None
 
 
-class ItemRefOut(Schema):
+class OfflineItemRefOut(Schema):
     code: str
     name: str
 
 
-class EventOut(Schema):
+class OfflineEventOut(Schema):
     at: str | None
     label: str
     note: str
@@ -494,7 +494,7 @@ class EventOut(Schema):
 class OfflineCaseOut(Schema):
     number: str
     query_code: str
-    item: ItemRefOut
+    item: OfflineItemRefOut
     applicant: str
     home_visit: bool
     mandate: bool = Field(..., description="已签代办委托书")
@@ -510,7 +510,7 @@ class OfflineCaseOut(Schema):
     outcome: str | None
     version: int = Field(..., description="办件版本：离线送达时带上，过期则 409")
     photos: int
-    events: list[EventOut] = Field(..., description="时间线（最近 30 条）")
+    events: list[OfflineEventOut] = Field(..., description="时间线（最近 30 条）")
 
 
 class OfflineHandoverCaseOut(Schema):
@@ -560,32 +560,32 @@ class OfflineItemOut(Schema):
     fields: list[OfflineFieldOut]
 
 
-class DutyDayOut(Schema):
+class OfflineDutyDayOut(Schema):
     weekday: int
     weekday_label: str
     hours: str
     place: str
 
 
-class ChangesOut(Schema):
+class OfflineChangesOut(Schema):
     cursor: str = Field(..., description="下次同步作为 since 传回")
     full: bool = Field(..., description="true：全部数据（未带 since），手机应整体替换")
     synced_at: str
-    agent: AgentOut
+    agent: OfflineAgentOut
     cases: list[OfflineCaseOut] = Field(..., description="自 since 以来有变化的本村代办件")
     handovers: list[OfflineHandoverOut] = Field(..., description="自 since 以来有变化的交接单")
     items: list[OfflineItemOut] = Field(..., description="自 since 以来发布的可代办事项（含问题与材料清单）")
     item_codes: list[str] = Field(..., description="当前可代办事项的全部编码（手机据此删去已下架事项）")
-    duty_days: list[DutyDayOut] = Field(..., description="值班安排（每次完整返回）")
+    duty_days: list[OfflineDutyDayOut] = Field(..., description="值班安排（每次完整返回）")
 
 
 @router.get(
     "/proxy/changes",
-    response=ChangesOut,
+    response=OfflineChangesOut,
     auth=staff_auth,
     summary="代办员离线应用：自上次同步以来的变化（仅本人村的办件、交接单，本镇可代办事项）",
 )
-def get_changes(request, query: Query[ChangesQuery]):
+def get_changes(request, query: Query[OfflineChangesQuery]):
     from bianmin.proxy.offline import changes, decode
 
     return changes(request.user, decode(query.since))

@@ -99,3 +99,26 @@ def test_the_feed_is_a_constant_number_of_queries(api, now):
         r = agent.get("proxy/changes")
     assert len(r.json()["cases"]) == 7
     assert len(seven) <= len(one) + 2  # the handovers' rows; not one query per case
+
+
+def test_the_openapi_documents_the_feed_and_the_keys(db, client):
+    doc = client.get("/api/v1/openapi.json").json()
+
+    feed = doc["paths"]["/api/v1/proxy/changes"]["get"]
+    assert [p["name"] for p in feed["parameters"]] == ["since"]
+    ref = feed["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    out = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"cursor", "full", "cases", "handovers", "items", "item_codes", "duty_days"} <= set(
+        out["properties"]
+    )
+    for path in (
+        "/api/v1/handovers",
+        "/api/v1/handovers/{handover_id}/receive",
+        "/api/v1/proxy/cases/{number}/mandate",
+        "/api/v1/proxy/cases/{number}/photos",
+        "/api/v1/proxy/cases/{number}/delivery",
+        "/api/v1/cases/{number}/actions/accept",
+        "/api/v1/cases",
+    ):
+        names = [p["name"] for p in doc["paths"][path]["post"].get("parameters", [])]
+        assert "Idempotency-Key" in names, path
