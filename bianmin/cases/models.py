@@ -524,12 +524,19 @@ class NumberPrefix(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A create request's Idempotency-Key: a retry with the same key gets the first case back."""
+    """A write request's Idempotency-Key: a retry with the same key gets the first answer back.
+
+    Case creation keeps the case it made (`case`); every other keyed write (case actions, handovers,
+    receipts, mandates, photos, deliveries — the agent's outbox sends all of them) keeps the endpoint it
+    was used on (`scope`) and the answer it gave (`status`, `response`), replayed verbatim on a retry."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    scope = models.CharField(max_length=200, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
