@@ -59,7 +59,7 @@ class InquiryIn(Schema):
     concerned_department: str | None = Field(None, max_length=24, description="被投诉（举报）的部门代码")
 
 
-class CodeName(Schema):
+class OrderCodeName(Schema):
     code: str
     name: str
 
@@ -69,7 +69,7 @@ class PersonOut(Schema):
     phone: str
 
 
-class EventOut(Schema):
+class OrderEventOut(Schema):
     at: str
     actor: str | None
     action: str
@@ -79,7 +79,7 @@ class EventOut(Schema):
     note: str
 
 
-class FileOut(Schema):
+class OrderFileOut(Schema):
     id: int
     content_type: str
     size: int
@@ -95,16 +95,16 @@ class InquiryOut(Schema):
     channel: str
     state: str
     state_label: str
-    center: CodeName
+    center: OrderCodeName
     person: PersonOut
     anonymous: bool
     confidential: bool
     content: str
     case: str | None
     item: str | None
-    concerned_department: CodeName | None
+    concerned_department: OrderCodeName | None
     concerned_user: str | None
-    department: CodeName | None
+    department: OrderCodeName | None
     escalated: bool
     returned: bool
     registered_at: str
@@ -121,8 +121,8 @@ class InquiryOut(Schema):
     closed_at: str | None
     faq_public: bool
     version: int
-    events: list[EventOut] | None = None
-    attachments: list[FileOut] | None = None
+    events: list[OrderEventOut] | None = None
+    attachments: list[OrderFileOut] | None = None
     allowed_actions: list[str] | None = None
 
 
@@ -155,12 +155,12 @@ class ActionIn(Schema):
     version: int | None = Field(None, ge=0, le=2**31, description="版本号，不一致时 409")
 
 
-class TrackEvent(Schema):
+class OrderTrackEvent(Schema):
     at: str
     label: str
 
 
-class TrackOut(Schema):
+class OrderTrackOut(Schema):
     number: str
     kind: str
     kind_label: str
@@ -171,7 +171,7 @@ class TrackOut(Schema):
     due: str
     answered_at: str | None
     answer: str | None
-    events: list[TrackEvent]
+    events: list[OrderTrackEvent]
 
 
 def _today_and_calendar():
@@ -273,7 +273,7 @@ def inquiry_action(request, number: str, action: str, payload: ActionIn | None =
 
 @router.post(
     "/inquiries/{number}/files",
-    response={201: FileOut},
+    response={201: OrderFileOut},
     auth=staff_auth,
     summary="上传工单附件（图片或 PDF）",
 )
@@ -293,7 +293,7 @@ def get_inquiry_file(request, number: str, file_id: int):
 
 
 @router.get(
-    "/inquiry-track/{number}", response=TrackOut, auth=None, summary="凭工单编号和查询码查询进度（公开）"
+    "/inquiry-track/{number}", response=OrderTrackOut, auth=None, summary="凭工单编号和查询码查询进度（公开）"
 )
 def track_inquiry(request, number: str, code: str = ""):
     order = find_tracked(number[:40], code[:12], client_address(request))
