@@ -11,6 +11,7 @@ from bianmin.cases.api import public_router as tracking_router
 from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
+from bianmin.duty.api import router as duty_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.regions.api import router as regions_router
@@ -56,3 +57,4 @@ api.add_router("", cases_router)
 api.add_router("", tracking_router)
 api.add_router("", proxy_router)
 api.add_router("", messaging_router)
+api.add_router("", duty_router)

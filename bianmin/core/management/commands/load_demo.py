@@ -11,8 +11,8 @@ LOADERS = [
     "bianmin.accounts.demo",
     "bianmin.calendar.demo",
     "bianmin.catalog.demo",
-    "bianmin.proxy.demo",
     "bianmin.devices.demo",
+    "bianmin.duty.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
 ]
