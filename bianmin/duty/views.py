@@ -23,7 +23,7 @@ from bianmin.core import clock
 from bianmin.core.errors import Invalid, NotFound
 from bianmin.core.excel import safe_cell
 from bianmin.duty import disclosure, services
-from bianmin.duty.models import Attendance, RosterEntry, Status
+from bianmin.duty.models import Attendance, PostKind, RosterEntry, Status, WeeklyDuty
 from bianmin.regions.models import Center, CenterLevel, Level, Region
 
 DIRECTORS_ONLY = "只有中心负责人或系统管理员可以排班和查看人员去向。"
@@ -234,14 +234,20 @@ def roster(request, code: str, month: str):
 
 
 def _wanted(data, center, first):
-    """The grid's cells as {(post_id, day): user_id or None}; "fill" puts A holders on working days."""
+    """The grid's cells as {(post_id, day): user_id or None}; "fill" puts A holders on working days (a
+    station's agent on their weekly duty days)."""
     days, posts, _cells = services.month_grid(center, first)
+    weekly = set(WeeklyDuty.objects.filter(post__in=posts).values_list("post_id", "weekday"))
     wanted = {}
     for d in days:
         for p in posts:
             name = f"p{p.pk}_{d.date.day}"
-            if data.get("fill") and d.workday and p.holder_id:
-                wanted[p.pk, d.date] = p.holder_id
+            if data.get("fill") and p.holder_id:
+                if p.kind == PostKind.STATION:
+                    on = (p.pk, d.date.weekday()) in weekly
+                else:
+                    on = d.workday
+                wanted[p.pk, d.date] = p.holder_id if on else None
                 continue
             raw = (data.get(name) or "").strip()
             if raw.isdigit() and len(raw) < 12:

@@ -68,8 +68,14 @@ def test_signing_out_makes_a_away_and_someone_not_the_backup_gets_nothing(api, n
         signed_in_at=clock.now(), in_method="qr", signed_out_at=clock.now(), out_method="qr",
     )  # fmt: skip
     # famen_renshe backs nobody up: A being away changes nothing for them (404: not theirs to see).
-    assert api("famen_renshe").post(f"cases/{number}/actions/complete", {"outcome": "approved"}).status_code == 404
-    assert api("famen_director").post(f"cases/{number}/actions/complete", {"outcome": "approved"}).status_code == 200
+    assert (
+        api("famen_renshe").post(f"cases/{number}/actions/complete", {"outcome": "approved"}).status_code
+        == 404
+    )
+    assert (
+        api("famen_director").post(f"cases/{number}/actions/complete", {"outcome": "approved"}).status_code
+        == 200
+    )
 
 
 def test_the_backup_sees_a_b_gang_queue_only_while_a_is_away_and_decides_from_the_case_page(
