@@ -6,6 +6,8 @@ AppConfig.ready) answering two questions:
 - `holders_backed_by(user) -> list[User]`: the A holders this user is the B backup of. The backup sees the
   A holder's cases at all times (to know the work they may have to take over), like a reader.
 - `away(holders) -> set[int]`: which of these holders are not in post now (signed out, on leave, away).
+- `is_backup(user_ref) -> expression`: whether the user (an OuterRef to a user id) backs anyone up, as a
+  boolean expression `scope_of` annotates on its one query, so people who back nobody up cost nothing more.
 
 `acting_for(user)` is the holders this user stands in for now: the engine lets the backup act on their
 cases with the holder's rights and records each such act as "B岗代办" on the timeline. With the holder in
@@ -23,6 +25,8 @@ class Resolver(Protocol):
 
     def away(self, holders: list) -> set[int]: ...
 
+    def is_backup(self, user_ref): ...
+
 
 _resolvers: list[Resolver] = []
 
@@ -32,9 +36,24 @@ def register(resolver: Resolver) -> None:
         _resolvers.append(resolver)
 
 
+def backup_expression(user_ref):
+    """A boolean expression over `user_ref` (e.g. OuterRef("user")): does that user back anyone up?"""
+    expressions = [resolver.is_backup(user_ref) for resolver in _resolvers]
+    if not expressions:
+        return None
+    combined = expressions[0]
+    for expression in expressions[1:]:
+        combined = combined | expression
+    return combined
+
+
 def holders_backed_by(user) -> list:
     """The A holders this user backs up (B岗), in post or not."""
+    from bianmin.accounts.scope import scope_of
+
     if user is None or not getattr(user, "is_authenticated", False) or not _resolvers:
+        return []
+    if not scope_of(user).is_backup:
         return []
     cached = getattr(user, "_bianmin_backed", None)
     if cached is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from bianmin.accounts import standins
 from bianmin.accounts.models import Post, Role, User
@@ -154,6 +154,9 @@ class StandinResolver:
         return list(
             User.objects.filter(a_posts__backup=user, a_posts__is_active=True).distinct().order_by("pk")
         )
+
+    def is_backup(self, user_ref):
+        return Exists(DutyPost.objects.filter(backup=user_ref, is_active=True, holder__isnull=False))
 
     def away(self, holders) -> set[int]:
         return {uid for uid, p in presence([h.pk for h in holders]).items() if p.away}
