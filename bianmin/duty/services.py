@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 
 from bianmin.accounts import standins
 from bianmin.accounts.models import Post, Role, User
@@ -30,6 +31,7 @@ from bianmin.duty.models import (
     Status,
     Whereabouts,
 )
+from bianmin.messaging.notices import notify
 from bianmin.regions.models import Center, CenterLevel, Level, Region
 
 MAX_NOTE = 100
@@ -141,7 +143,26 @@ def set_whereabouts(
         user=person, status=status, village=region, note=note, until=until, set_at=now, set_by=actor
     )
     standins.forget(person)
+    if status in AWAY:
+        tell_backups(person, row.label(), until)
     return row
+
+
+def tell_backups(person, why: str, until=None) -> None:
+    """The B backups of someone leaving their post get a notice: their B岗代办 queue is open now."""
+    backups = list(
+        DutyPost.objects.filter(holder=person, is_active=True, backup__isnull=False)
+        .values_list("backup_id", flat=True)
+        .distinct()
+    )
+    if backups:
+        back = f"，预计{until.astimezone(clock.SHANGHAI):%m月%d日 %H:%M}返回" if until else ""
+        notify(
+            backups,
+            "standin",
+            f"{person.display_name}（A岗）{why}{back}，请您B岗代办",
+            link=reverse("cases:queue", args=["standin"]),
+        )
 
 
 # --- AB posts ---------------------------------------------------------------------------------------
@@ -304,6 +325,7 @@ def sign_out(user, *, center_code: str | None, address: str, code: str = "") -> 
     row.signed_out_at, row.out_method = now, method
     row.save(update_fields=["signed_out_at", "out_method"])
     standins.forget(user)
+    tell_backups(user, "已签退")
     return row
 
 

@@ -93,3 +93,29 @@ def test_the_backup_sees_a_b_gang_queue_only_while_a_is_away_and_decides_from_th
     case_page = page.get(f"/cases/{number}/")
     assert case_page.status_code == 200
     assert "complete" in case_page.context["actions"] or "办结" in case_page.content.decode()
+
+
+def test_on_the_case_page_b_decides_for_away_a_and_is_refused_once_a_is_back(api, now, signed_in):
+    first, second = _accepted(api), _accepted(api)
+    _away("famen_minzheng", Status.LEAVE)
+    page = signed_in("famen_director")
+    version = Case.objects.get(number=first).version
+    r = page.post(f"/cases/{first}/actions/complete/", {"outcome": "approved", "version": version})
+    assert r.status_code == 302, r.content[:300]
+    timeline = page.get(f"/cases/{first}/").content.decode()
+    assert "B岗代办" in timeline
+    _back("famen_minzheng")
+    page = signed_in("famen_director")
+    version = Case.objects.get(number=second).version
+    r = page.post(f"/cases/{second}/actions/complete/", {"outcome": "approved", "version": version})
+    assert r.status_code == 403
+    assert Case.objects.get(number=second).state == "accepted"
+
+
+def test_the_backup_is_told_when_a_leaves_the_post(demo, now):
+    from bianmin.messaging.models import Notice
+
+    _away("famen_minzheng", Status.MEETING)
+    notice = Notice.objects.get(recipient__username="famen_director", kind="standin")
+    assert "吴民政" in notice.title and "B岗代办" in notice.title and notice.link == "/cases/queue/standin/"
+    assert not Notice.objects.filter(kind="standin").exclude(recipient__username="famen_director").exists()
