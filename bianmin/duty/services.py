@@ -26,6 +26,7 @@ from bianmin.duty.models import (
     Attendance,
     DutyPost,
     DutySettings,
+    PostKind,
     RosterEntry,
     SignMethod,
     Status,
@@ -125,7 +126,8 @@ def set_whereabouts(
         fields["status"] = "请选择去向"
     region = None
     if status == Status.VILLAGE:
-        region = Region.objects.filter(code=(village or "")[:12], level=Level.VILLAGE).first()
+        code = (village or "").strip()
+        region = Region.objects.filter(code=code, level=Level.VILLAGE).first() if len(code) == 12 else None
         if region is None:
             fields["village"] = "请选择所去的村"
     note = (note or "").strip()
@@ -438,3 +440,87 @@ def on_duty(center: Center, day: dt.date | None = None) -> list[dict]:
         }
         for post, user in pairs
     ]
+
+
+# --- posts and settings -----------------------------------------------------------------------------
+
+
+def create_posts(center: Center) -> int:
+    """A post for each window and department of the center and each station below it that has none."""
+    created = 0
+    for window in center.windows.filter(duty_post__isnull=True):
+        DutyPost.objects.create(
+            center=center, kind=PostKind.WINDOW, window=window, name=f"{window.number}号{window.name}"
+        )
+        created += 1
+    for dept in center.departments.filter(duty_post__isnull=True):
+        DutyPost.objects.create(
+            center=center, kind=PostKind.DEPARTMENT, department=dept, name=dept.short_name or dept.name
+        )
+        created += 1
+    for station in Center.objects.filter(parent=center, level=CenterLevel.VILLAGE, is_active=True).exclude(
+        duty_posts__kind=PostKind.STATION
+    ):
+        DutyPost.objects.create(center=station, kind=PostKind.STATION, name=f"{station.name}代办员")
+        created += 1
+    return created
+
+
+def assign_posts(center: Center, wanted: dict[int, tuple[int | None, int | None]]) -> None:
+    """Set each post's A holder and B backup; people of the center only, A and B different (422 else)."""
+    posts = {p.pk: p for p in posts_of(center)}
+    people = set(people_of(center).values_list("pk", flat=True))
+    fields = {}
+    for post_id, (a, b) in wanted.items():
+        if post_id not in posts:
+            fields[f"p{post_id}_a"] = "岗位不属于本中心"
+            continue
+        for name, uid in ((f"p{post_id}_a", a), (f"p{post_id}_b", b)):
+            if uid is not None and uid not in people:
+                fields[name] = "该人员不在本中心"
+        if a is not None and a == b:
+            fields[f"p{post_id}_b"] = f"“{posts[post_id].name}”的A岗和B岗不能是同一人"
+    if fields:
+        raise Invalid("岗位设置有误，未保存", fields=fields)
+    with transaction.atomic():
+        for post_id, (a, b) in wanted.items():
+            post = posts[post_id]
+            if (post.holder_id, post.backup_id) != (a, b):
+                post.holder_id, post.backup_id = a, b
+                post.save(update_fields=["holder", "backup"])
+
+
+def save_settings(center: Center, *, start: str, end: str, grace: str, networks: str) -> DutySettings:
+    """The center's hours, grace minutes and networks; a bad time, number or IP range is a 422 naming it."""
+    fields, times = {}, {}
+    for name, value in (("start", start), ("end", end)):
+        try:
+            times[name] = dt.time.fromisoformat((value or "").strip()[:8])
+        except ValueError:
+            fields[name] = "请按 08:30 的格式填写时间"
+    if not fields and times["end"] <= times["start"]:
+        fields["end"] = "下班时间应晚于上班时间"
+    grace = (grace or "").strip()
+    if not grace.isdigit() or int(grace[:3]) > 120 or len(grace) > 3:
+        fields["grace"] = "迟到宽限为0到120分钟"
+    lines = [line.strip() for line in (networks or "").splitlines() if line.strip()]
+    if len(lines) > 20:
+        fields["networks"] = "最多20个IP段"
+    for line in lines[:20]:
+        try:
+            ipaddress.ip_network(line[:50], strict=False)
+        except ValueError:
+            fields["networks"] = f"“{line[:50]}”不是有效的IP段（如 10.61.3.0/24）"
+            break
+    if fields:
+        raise Invalid("签到设置有误，未保存", fields=fields)
+    row, _ = DutySettings.objects.update_or_create(
+        center=center,
+        defaults={
+            "start": times["start"],
+            "end": times["end"],
+            "grace_minutes": int(grace),
+            "networks": "\n".join(lines),
+        },
+    )
+    return row

@@ -10,6 +10,7 @@ urlpatterns = [
     path("duty/centers/<str:code>/people/", views.people, name="people"),
     path("duty/centers/<str:code>/roster/<str:month>/", views.roster, name="roster"),
     path("duty/centers/<str:code>/qr/", views.wall_qr, name="qr"),
+    path("duty/centers/<str:code>/posts/", views.posts, name="posts"),
     path("centers/<str:code>/", views.public_center, name="public_center"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/index.json", views.open_data_index, name="open_index"),

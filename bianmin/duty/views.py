@@ -259,6 +259,59 @@ def _wanted(data, center, first):
     return wanted
 
 
+def _person(raw: str) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+
+
+@admin_required(roles=(Role.DIRECTOR,), message=DIRECTORS_ONLY)
+def posts(request, code: str):
+    """The center's posts with their A holder and B backup, and its sign-in settings."""
+    center = services.directed_center(request.user, code)
+    errors, status = {}, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                created = services.create_posts(center)
+                messages.success(request, f"已新建{created}个岗位。")
+            elif action == "settings":
+                services.save_settings(
+                    center,
+                    start=request.POST.get("start", "")[:10],
+                    end=request.POST.get("end", "")[:10],
+                    grace=request.POST.get("grace", "")[:10],
+                    networks=request.POST.get("networks", "")[:2000],
+                )
+                messages.success(request, "签到设置已保存。")
+            else:
+                wanted = {
+                    p.pk: (_person(request.POST.get(f"p{p.pk}_a")), _person(request.POST.get(f"p{p.pk}_b")))
+                    for p in services.posts_of(center)
+                }
+                services.assign_posts(center, wanted)
+                messages.success(request, "AB岗已保存。")
+        except Invalid as exc:
+            errors, status = exc.fields or {"form": exc.message}, 422
+        else:
+            return redirect("duty:posts", code=center.code)
+    return render(
+        request,
+        "duty/posts.html",
+        {
+            "center": center,
+            "posts": list(services.posts_of(center)),
+            "staff": list(services.people_of(center)),
+            "rules": services.settings_of(center),
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
 @login_required
 def wall_qr(request, code: str):
     """Today's sign-in QR of a center, for the wall or a screen: for the center's own staff."""
