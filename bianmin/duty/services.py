@@ -367,8 +367,11 @@ def save_month(
 ) -> int:
     """Replace the month's roster of these posts with `wanted`; one person on one post a day (422 else).
 
-    Nothing is written unless everything is valid. Returns the number of entries now in the month."""
+    Nothing is written unless everything is valid. A month that has ended is kept as it was: the sign-in
+    figures of the staff assessment were counted against it. Returns the number of entries now in the month."""
     days = month_days(first)
+    if days[-1] < clock.today():
+        raise Invalid("已经过去的月份不能修改排班", fields={"month": "已经过去的月份不能修改排班"})
     posts = {p.pk: p for p in posts_of(center)}
     people = set(people_of(center).values_list("pk", flat=True))
     fields, taken = {}, {}

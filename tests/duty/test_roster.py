@@ -14,7 +14,7 @@ def center(region):
     return Center.objects.get(region_id=region, level="township")
 
 
-def test_the_month_grid_greys_weekends_and_holidays_and_fill_puts_a_on_working_days(signed_in):
+def test_the_month_grid_greys_weekends_and_holidays_and_fill_puts_a_on_working_days(signed_in, now):
     director = signed_in("famen_director")
     code = center(FAMEN).code
     page = director.get(f"/duty/centers/{code}/roster/2026-10/")
@@ -51,7 +51,7 @@ def test_the_month_grid_greys_weekends_and_holidays_and_fill_puts_a_on_working_d
     assert weekdays == {0, 3}
 
 
-def test_one_person_twice_on_a_day_is_422_and_nothing_changes(signed_in):
+def test_one_person_twice_on_a_day_is_422_and_nothing_changes(signed_in, now):
     director = signed_in("famen_director")
     code = center(FAMEN).code
     director.post(f"/duty/centers/{code}/roster/2026-10/", {"fill": "1"})
@@ -74,7 +74,7 @@ def test_one_person_twice_on_a_day_is_422_and_nothing_changes(signed_in):
     assert after == before
 
 
-def test_a_saved_grid_replaces_the_month(signed_in):
+def test_a_saved_grid_replaces_the_month(signed_in, now):
     director = signed_in("famen_director")
     code = center(FAMEN).code
     post = DutyPost.objects.get(department__code=f"{FAMEN}RS")
@@ -100,7 +100,17 @@ def test_other_townships_rosters_are_404_and_bad_months_422(signed_in):
     assert signed_in("famen_clerk").get(f"/duty/centers/{famen_code}/people/").status_code == 403
 
 
-def test_the_roster_page_runs_a_bounded_number_of_queries(signed_in, django_assert_max_num_queries):
+def test_a_month_that_has_ended_is_not_rewritten(signed_in, now):
+    director = signed_in("famen_director")
+    code = center(FAMEN).code
+    before = RosterEntry.objects.filter(day__year=2026, day__month=2).count()
+    r = director.post(f"/duty/centers/{code}/roster/2026-02/", {"fill": "1"})
+    assert r.status_code == 422 and "已经过去的月份" in r.content.decode()
+    assert RosterEntry.objects.filter(day__year=2026, day__month=2).count() == before
+    assert director.get(f"/duty/centers/{code}/roster/2026-02/").status_code == 200
+
+
+def test_the_roster_page_runs_a_bounded_number_of_queries(signed_in, now, django_assert_max_num_queries):
     director = signed_in("famen_director")
     code = center(FAMEN).code
     director.post(f"/duty/centers/{code}/roster/2026-10/", {"fill": "1"})
