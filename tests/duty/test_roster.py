@@ -3,7 +3,7 @@ day per person, out-of-scope centers 404, invalid months 422; the proxy page rea
 
 import datetime as dt
 
-from bianmin.accounts.models import User
+from bianmin.accounts.models import Post, Role, User
 from bianmin.duty.models import DutyPost, RosterEntry
 from bianmin.regions.models import Center
 
@@ -98,6 +98,14 @@ def test_other_townships_rosters_are_404_and_bad_months_422(signed_in):
     assert signed_in("tiandu_clerk").get(f"/duty/centers/{famen_code}/roster/2026-10/").status_code == 403
     assert signed_in("tiandu_clerk").get(f"/duty/centers/{famen_code}/qr/").status_code == 404
     assert signed_in("famen_clerk").get(f"/duty/centers/{famen_code}/people/").status_code == 403
+    # 天度镇's director: every famen duty page is 404, as if it did not exist; their own answers.
+    tiandu_director = User.objects.create_user(username="tiandu_director", name="天度主任")
+    Post.objects.create(user=tiandu_director, role=Role.DIRECTOR, center=center(TIANDU))
+    other = signed_in("tiandu_director")
+    for page in ("roster/2026-10/", "people/", "posts/", "qr/"):
+        assert other.get(f"/duty/centers/{famen_code}/{page}").status_code == 404, page
+    assert other.post(f"/duty/centers/{famen_code}/roster/2026-10/", {"fill": "1"}).status_code == 404
+    assert other.get(f"/duty/centers/{tiandu_code}/roster/2026-10/").status_code == 200
 
 
 def test_a_month_that_has_ended_is_not_rewritten(signed_in, now):
