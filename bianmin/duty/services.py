@@ -504,7 +504,7 @@ def save_settings(center: Center, *, start: str, end: str, grace: str, networks:
     if not fields and times["end"] <= times["start"]:
         fields["end"] = "下班时间应晚于上班时间"
     grace = (grace or "").strip()
-    if not grace.isdigit() or int(grace[:3]) > 120 or len(grace) > 3:
+    if not (grace.isascii() and grace.isdigit()) or len(grace) > 3 or int(grace) > 120:
         fields["grace"] = "迟到宽限为0到120分钟"
     lines = [line.strip() for line in (networks or "").splitlines() if line.strip()]
     if len(lines) > 20:

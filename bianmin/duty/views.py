@@ -71,7 +71,10 @@ def _until(value: str):
     value = (value or "").strip()[:32]
     if not value:
         return None
-    moment = parse_datetime(value) if "T" in value or " " in value else None
+    try:
+        moment = parse_datetime(value) if "T" in value or " " in value else None
+    except ValueError:  # well formed but no such moment (2026-02-30T10:00)
+        moment = None
     if moment is None:
         raise Invalid("预计返回时间有误", fields={"until": "请填写预计返回的日期和时间"})
     if moment.tzinfo is None:
@@ -250,7 +253,7 @@ def _wanted(data, center, first):
                 wanted[p.pk, d.date] = p.holder_id if on else None
                 continue
             raw = (data.get(name) or "").strip()
-            if raw.isdigit() and len(raw) < 12:
+            if raw.isascii() and raw.isdigit() and len(raw) < 12:
                 wanted[p.pk, d.date] = int(raw)
             elif raw:
                 wanted[p.pk, d.date] = -1  # not a person: refused by save_month, naming the cell
@@ -263,7 +266,7 @@ def _person(raw: str) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else -1
 
 
 @admin_required(roles=(Role.DIRECTOR,), message=DIRECTORS_ONLY)

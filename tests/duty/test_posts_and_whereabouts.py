@@ -80,6 +80,8 @@ def test_whereabouts_bad_input_is_422_and_nothing_stored(signed_in, now):
         {"status": "village", "village": "610324100200x"},
         {"status": "meeting", "until": "yesterday"},
         {"status": "meeting", "until": "2026-03-01T10:00"},
+        {"status": "meeting", "until": "2026-02-30T10:00"},
+        {"status": "meeting", "until": "2026-03-02T25:00"},
         {"status": "leave", "until": "2027-12-01T10:00"},
         {"status": "meeting", "note": "长" * 101},
     ):

@@ -66,8 +66,9 @@ def test_one_person_twice_on_a_day_is_422_and_nothing_changes(signed_in, now):
     stranger = User.objects.get(username="tiandu_clerk")
     r = director.post(f"/duty/centers/{code}/roster/2026-10/", {f"p{posts[0].pk}_12": stranger.pk})
     assert r.status_code == 422 and "不在本中心" in r.content.decode()
-    r = director.post(f"/duty/centers/{code}/roster/2026-10/", {f"p{posts[0].pk}_12": "abc"})
-    assert r.status_code == 422
+    for junk in ("abc", "²", "9" * 30):
+        r = director.post(f"/duty/centers/{code}/roster/2026-10/", {f"p{posts[0].pk}_12": junk})
+        assert r.status_code == 422, junk
     after = set(
         RosterEntry.objects.filter(day__month=10, day__year=2026).values_list("post_id", "user_id", "day")
     )
