@@ -11,6 +11,7 @@ from bianmin.cases.api import public_router as tracking_router
 from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
+from bianmin.duty.api import router as duty_router
 from bianmin.hall.api import router as hall_router
 from bianmin.inquiries.api import router as inquiries_router
 from bianmin.messaging.api import router as messaging_router
@@ -62,3 +63,4 @@ api.add_router("", messaging_router)
 api.add_router("", inquiries_router)
 api.add_router("", hall_router)
 api.add_router("", supervision_router)
+api.add_router("", duty_router)

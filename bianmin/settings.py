@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "bianmin.devices",
     "bianmin.hall",
     "bianmin.supervision",
+    "bianmin.duty",
 ]
 
 MIDDLEWARE = [

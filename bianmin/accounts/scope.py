@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
+from bianmin.accounts import standins
 from bianmin.accounts.models import Post, Role, User
 from bianmin.regions.models import Center, Department, Region, prefix_of
 
@@ -28,6 +29,8 @@ class Scope:
     work_prefixes: tuple[str, ...] = field(default=())
     # Region subtrees of the clerk's or director's centers alone: the villages whose agents they work with.
     center_prefixes: tuple[str, ...] = field(default=())
+    # AB岗: whether the user is the B backup of some A holder (see accounts.standins).
+    is_backup: bool = False
 
     @property
     def is_staff_member(self) -> bool:
@@ -125,11 +128,13 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_bianmin_scope", None)
     if cached is not None:
         return cached
-    posts = list(
-        Post.objects.filter(user=user, is_active=True).select_related(
-            "region", "center__region", "department__region"
-        )
+    posts = Post.objects.filter(user=user, is_active=True).select_related(
+        "region", "center__region", "department__region"
     )
+    backs_up = standins.backup_expression(OuterRef("user_id"))
+    if backs_up is not None:
+        posts = posts.annotate(backs_up=backs_up)
+    posts = list(posts)
     roles = frozenset(p.role for p in posts)
     is_admin = user.is_superuser or Role.ADMIN in roles
     region_prefixes, work_prefixes, center_prefixes, centers, departments = [], [], [], set(), set()
@@ -152,6 +157,7 @@ def scope_of(user) -> Scope:
         department_ids=frozenset(departments),
         work_prefixes=tuple(sorted(set(work_prefixes))),
         center_prefixes=tuple(sorted(set(center_prefixes))),
+        is_backup=any(getattr(p, "backs_up", False) for p in posts),
     )
     user._bianmin_scope = scope
     return scope

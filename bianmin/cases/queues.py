@@ -12,6 +12,7 @@ from operator import or_
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from bianmin.accounts import standins
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases.models import Case, Event, State, Task, TaskState, finished_last
@@ -25,6 +26,8 @@ class Context:
     scope: Scope
     today: dt.date
     calendar: object
+    # AB岗: the scopes of the A holders this user stands in for now (see accounts.standins).
+    standin_scopes: tuple[Scope, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,23 @@ QUEUES: list[Queue] = [
     Queue("subtree", "辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", Role.SUPERVISOR,
           _subtree, all_states=True),
 ]  # fmt: skip
-BY_KEY = {queue.key: queue for queue in QUEUES}
+
+
+def _standin(ctx: Context) -> Q:
+    """AB岗: the work queues of the A holders away from their post, as the holder would see them."""
+    parts = [Q(pk__in=[])]
+    for holder_scope in ctx.standin_scopes:
+        holder_ctx = Context(holder_scope, ctx.today, ctx.calendar)
+        parts += [
+            q.filter(holder_ctx)
+            for q in QUEUES
+            if q.role in holder_scope.roles and not q.all_states and q.role != Role.SUPERVISOR
+        ]
+    return reduce(or_, parts)
+
+
+STANDIN = Queue("standin", "B岗代办", "A岗不在岗（签退、请假、外出）期间，由您代为办理的事项", "", _standin)
+BY_KEY = {queue.key: queue for queue in [*QUEUES, STANDIN]}
 
 
 def _is_county_approver(scope: Scope) -> bool:
@@ -126,13 +145,17 @@ def queues_for(user) -> list[Queue]:
     """The queues this user works from, in the order the workbench shows them."""
     scope = scope_of(user)
     county = _is_county_approver(scope) if Role.APPROVER in scope.roles else False
-    return [q for q in QUEUES if q.role in scope.roles and (county or not q.county_only)]
+    mine = [q for q in QUEUES if q.role in scope.roles and (county or not q.county_only)]
+    if scope.is_staff_member and standins.acting_for(user):
+        mine.append(STANDIN)
+    return mine
 
 
 def context(user) -> Context:
     from bianmin.cases.clock import current_calendar
 
-    return Context(scope_of(user), clock.today(), current_calendar())
+    holders = standins.acting_for(user) if scope_of(user).is_staff_member else []
+    return Context(scope_of(user), clock.today(), current_calendar(), tuple(scope_of(h) for h in holders))
 
 
 def queue_cases(user, queue: Queue, ctx: Context | None = None) -> QuerySet[Case]:

@@ -10,6 +10,7 @@ from operator import or_
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from bianmin.accounts import standins
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.clock import county_thresholds
 from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
@@ -26,6 +27,25 @@ def visibility_q(user) -> Q:
     if user is not None and user.is_authenticated:
         # A citizen's own online applications.
         parts.append(Q(applicant_user_id=user.pk))
+    parts += _work_parts(scope)
+    if scope.has_role("agent"):
+        parts.append(Q(submitted_by_id=user.pk))
+    for prefix in scope.region_prefixes:
+        # Supervisors see a subtree by the center's region; an agent's village matches `village`.
+        parts += [subtree_q(prefix), Q(village__code__startswith=prefix)]
+    if scope.is_staff_member:
+        # AB岗: a B backup sees the work of the A holders they back up (acting needs the holder away).
+        for holder in standins.holders_backed_by(user):
+            holder_scope = scope_of(holder)
+            parts += _work_parts(holder_scope)
+            if holder_scope.has_role("agent"):
+                parts.append(Q(submitted_by_id=holder.pk))
+    return reduce(or_, parts)
+
+
+def _work_parts(scope) -> list[Q]:
+    """The cases a scope's centers (clerks, directors) and departments (approvers) work on."""
+    parts = []
     if scope.center_ids:
         # Clerks and directors: everything their center handles.
         parts.append(Q(center_id__in=scope.center_ids))
@@ -39,12 +59,7 @@ def visibility_q(user) -> Q:
             # County approvers: cases township approvers sent up to their department.
             Q(escalated_to_id__in=depts),
         ]
-    if scope.has_role("agent"):
-        parts.append(Q(submitted_by_id=user.pk))
-    for prefix in scope.region_prefixes:
-        # Supervisors see a subtree by the center's region; an agent's village matches `village`.
-        parts += [subtree_q(prefix), Q(village__code__startswith=prefix)]
-    return reduce(or_, parts)
+    return parts
 
 
 def subtree_q(prefix: str) -> Q:

@@ -95,10 +95,10 @@ def timeline(case: Case) -> list[dict]:
         {
             "at": event.at,
             "action": event.action,
-            "label": event_label(event),
+            "label": event_label(event, standin=False),
             "explain": (
                 "即办件，材料齐全，已当场受理并办结，可以领取结果了。"
-                if event_label(event) == "受理并办结"
+                if event_label(event, standin=False) == "受理并办结"
                 else PLAIN_WORDS.get(event.action, "")
             ),
             # The kind of special procedure (公示, 鉴定 …) is public; its free-text reason is not shown.

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from bianmin.devices.models import Seat
 from bianmin.hall.models import Appointment, AppointmentStatus, Outreach, Ticket, TicketStatus
 from bianmin.hall.services import categories, mask_name
 from bianmin.regions.models import Center
@@ -53,13 +52,11 @@ def calling(center: Center, day: dt.date, limit: int = 6) -> list[dict]:
     ]
 
 
-def on_duty(center: Center) -> list:
-    """Who sits at the center's windows now (the lead will switch this to the duty roster)."""
-    return list(
-        Seat.objects.filter(window__center=center, until__isnull=True)
-        .select_related("user", "window")
-        .order_by("window__number")
-    )
+def on_duty(center: Center) -> list[dict]:
+    """Who is on duty at the center today, from the duty roster (AB posts and whereabouts included)."""
+    from bianmin.duty.services import on_duty as rostered
+
+    return rostered(center)
 
 
 def screen_context(center: Center, day: dt.date) -> dict:

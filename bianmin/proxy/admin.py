@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from bianmin.proxy.models import DutyDay, Handover, HandoverCase
+from bianmin.proxy.models import Handover, HandoverCase
 
 
 class HandoverCaseInline(admin.TabularInline):
@@ -27,8 +27,3 @@ class HandoverAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(DutyDay)
-class DutyDayAdmin(admin.ModelAdmin):
-    list_display = ("agent", "weekday", "hours", "place")

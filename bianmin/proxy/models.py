@@ -181,7 +181,10 @@ class Weekday(models.IntegerChoices):
 
 
 class DutyDay(models.Model):
-    """An agent's regular duty day at the station (值班), e.g. market days when villagers come in."""
+    """An agent's regular duty day at the station (值班), e.g. market days when villagers come in.
+
+    No longer read or written: moved into the duty roster (duty.WeeklyDuty, data migration
+    duty/0002_weekly_duty_from_proxy); the table stays until a later release drops it."""
 
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_days")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)

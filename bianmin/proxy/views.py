@@ -24,6 +24,7 @@ from bianmin.cases.models import Location, State
 from bianmin.catalog import selectors as catalog
 from bianmin.core import clock
 from bianmin.core.errors import PAGE_ERRORS, Invalid
+from bianmin.duty.models import WeeklyDuty
 from bianmin.proxy import services
 from bianmin.proxy.documents import (
     handover_url,
@@ -33,7 +34,7 @@ from bianmin.proxy.documents import (
     signature_uris,
 )
 from bianmin.proxy.forms import ProxyIntakeForm
-from bianmin.proxy.models import DutyDay, Mandate
+from bianmin.proxy.models import Mandate
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import (
     agent_village,
@@ -115,7 +116,7 @@ def home(request):
             "buckets": buckets,
             "village": village,
             "station": station,
-            "duty_days": DutyDay.objects.filter(agent=request.user),
+            "duty_days": WeeklyDuty.objects.filter(user=request.user).order_by("weekday"),
             "today_weekday": clock.today().weekday(),
             "open_handovers": open_handovers,
         },

@@ -50,6 +50,7 @@ AREAS: dict[str, list[Area]] = {
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("大厅设备", "窗口评价器、取号机、大厅显示屏的链接发放与停用", "devices:list"),
         Area("大厅设置", "取号类别、预约时段与名额、爽约规则、赶集服务", "hall:manage"),
+        Area("排班与去向", "按月排班（AB岗）、本中心人员的签到和去向、签到二维码", "duty:centers"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("咨询投诉工单", "派单、答复期限、工单延期审批、回访", "inquiries:list"),
         Area(
@@ -90,5 +91,17 @@ AREAS: dict[str, list[Area]] = {
 }
 
 
+# Everyone on a post of a center or station: sign-in, whereabouts, and the AB backup's queue when A is away.
+DUTY_AREAS = [
+    Area("B岗代办", "A岗不在岗期间，由您代为办理的事项", queue="standin"),
+    Area("签到签退", "在中心网络内或扫描墙上二维码签到、签退", "duty:sign"),
+    Area("我的去向", "在岗、下村、开会、请假，预计返回时间", "duty:whereabouts"),
+]
+DUTY_ROLES = {Role.CLERK, Role.DIRECTOR, Role.APPROVER, Role.AGENT}
+
+
 def areas_for(roles) -> list[tuple[str, list[Area]]]:
-    return [(Role(role).label, AREAS[role]) for role in Role if role in roles]
+    listed = [(Role(role).label, AREAS[role]) for role in Role if role in roles]
+    if DUTY_ROLES & set(roles):
+        listed.append(("值班", DUTY_AREAS))
+    return listed

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Prefetch
 
+from bianmin.accounts import standins
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases import hooks, lifecycle
@@ -78,6 +79,8 @@ class Acting:
     # Set by the rules when the step issues another document than the declared one (受理并办结).
     document_kind: str | None = None
     event: Event | None = None
+    # AB岗: the A holder this backup acts for (with the holder's scope and rights), or None.
+    standin_for: object = None
 
     @property
     def today(self) -> dt.date:
@@ -154,6 +157,29 @@ def role_for(scope: Scope, user, case: Case, action: str, roles) -> str | None:
     return role
 
 
+def standin_role(user, case: Case, action: str, roles) -> tuple[str | None, object, Scope | None]:
+    """AB岗: the role an A holder this user stands in for now (see accounts.standins) holds for this case.
+
+    Asked only when the caller has no role of their own; returns (role, holder, holder's scope)."""
+    for holder in standins.acting_for(user):
+        holder_scope = scope_of(holder)
+        role = next(
+            (r for r in ROLE_ORDER if r in roles and may_act_as(r, holder_scope, holder, case, action)), None
+        )
+        if role is not None:
+            return role, holder, holder_scope
+    return None, None, None
+
+
+def acting_role(scope: Scope, user, case: Case, action: str, roles) -> tuple[str | None, object, Scope]:
+    """The caller's own role for the step, else a stand-in's (role, holder, the scope to act in)."""
+    role = role_for(scope, user, case, action, roles)
+    if role is not None:
+        return role, None, scope
+    role, holder, holder_scope = standin_role(user, case, action, roles)
+    return role, holder, holder_scope or scope
+
+
 def any_role(scope: Scope, case: Case, user) -> str:
     """The role under which the caller acts on a case outside the table (receive, reveal, upload)."""
     for role in (CLERK, DIRECTOR, APPROVER, AGENT):
@@ -176,12 +202,14 @@ def begin(user, ref, action: str, version: int | None, label: str) -> Acting:
     if step is None:
         raise Conflict(f"办件当前为“{case.get_state_display()}”，不能{label}", code="invalid_state")
     to_state, roles = step
-    role = role_for(scope, user, case, action, roles)
+    role, holder, scope = acting_role(scope, user, case, action, roles)
     if role is None:
         raise Forbidden(f"您无权对该办件执行“{label}”")
     if to_state == PREVIOUS:
         to_state = case.resume_to
-    return Acting(case, user, scope, role, action, case.state, to_state, clock.now())
+    act = Acting(case, user, scope, role, action, case.state, to_state, clock.now())
+    act.standin_for = holder
+    return act
 
 
 def record_event(case, user, role, action, from_state, to_state, note="", data=None) -> Event:
@@ -238,6 +266,10 @@ def perform(action, user, ref, *, version=None, **payload) -> Case:
         act = begin(user, ref, action.name, version, action.label)
         publish(hooks.GUARD, act, payload)
         action.run(act, **payload)
+        if act.standin_for is not None:
+            # B岗代办: who acted is the event's actor; for whom, its data (the label says B岗代办).
+            holder = act.standin_for
+            act.data = {**act.data, "for": holder.username, "for_name": holder.display_name}
         case = act.case
         case.state = act.to_state
         case.version += 1

@@ -83,11 +83,16 @@ def label_of(action: str) -> str:
     return EVENT_LABELS.get(action, action)
 
 
-def event_label(event) -> str:
-    """A timeline event's label: the action's, except an instant item accepted and completed at once."""
-    if event.action == "accept" and (event.data or {}).get("complete"):
-        return "受理并办结"
-    return label_of(event.action)
+def event_label(event, *, standin: bool = True) -> str:
+    """A timeline event's label: the action's, except an instant item accepted and completed at once;
+    an act of a B backup for the A holder says so (B岗代办) unless `standin` is False."""
+    data = event.data or {}
+    label = "受理并办结" if event.action == "accept" and data.get("complete") else label_of(event.action)
+    if standin and data.get("for"):
+        from bianmin.accounts.standins import STANDIN_LABEL
+
+        label = f"{label}（{STANDIN_LABEL}）"
+    return label
 
 
 def get(name: str) -> Action | None:
@@ -117,7 +122,7 @@ def available_actions(user, case) -> list[str]:
     rule (class, tasks, extension) and the guards other apps subscribed — the checks `perform` makes."""
     from bianmin.accounts.scope import scope_of
     from bianmin.cases import hooks, lifecycle
-    from bianmin.cases.actions.base import role_for
+    from bianmin.cases.actions.base import acting_role
     from bianmin.core import clock
 
     scope, now = scope_of(user), clock.now()
@@ -127,10 +132,11 @@ def available_actions(user, case) -> list[str]:
         action = REGISTRY.get(name)
         if step is None or action is None:
             continue
-        role = role_for(scope, user, case, name, step[1])
+        role, holder, acting_scope = acting_role(scope, user, case, name, step[1])
         if role is None:
             continue
-        act = Acting(case, user, scope, role, name, case.state, step[0], now)
+        act = Acting(case, user, acting_scope, role, name, case.state, step[0], now)
+        act.standin_for = holder
         if action.offer is not None and not action.offer(act):
             continue
         if not hooks.passes_guards(hooks.Acted(name, case, user, role)):
