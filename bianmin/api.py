@@ -13,6 +13,8 @@ from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
+from bianmin.ratings.api import public_router as rating_public_router
+from bianmin.ratings.api import router as ratings_router
 from bianmin.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -56,3 +58,5 @@ api.add_router("", cases_router)
 api.add_router("", tracking_router)
 api.add_router("", proxy_router)
 api.add_router("", messaging_router)
+api.add_router("", ratings_router)
+api.add_router("", rating_public_router)

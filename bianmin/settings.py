@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "bianmin.proxy",
     "bianmin.portal",
     "bianmin.devices",
+    "bianmin.ratings",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("proxy/", include("bianmin.proxy.urls")),
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.devices.urls")),
+    path("", include("bianmin.ratings.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

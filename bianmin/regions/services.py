@@ -53,8 +53,17 @@ def county_settings(code: str) -> CountySettings:
     return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
 
 
+RATING_FIELDS = {
+    # field → (low, high, the Chinese name) for the 好差评 settings (bianmin.ratings)
+    "rating_window_days": (1, 90, "评价期限"),
+    "rating_contact_days": (1, 10, "差评联系期限"),
+    "rectification_days": (1, 30, "差评整改期限"),
+}
+TAG_FIELDS = ("rating_tags_good", "rating_tags_bad")
+
+
 @transaction.atomic
-def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> CountySettings:
+def update_county_settings(user, code: str, *, yellow_threshold_days: int, **rating) -> CountySettings:
     """An administrator sets the county's own values; everything else is refused."""
     from bianmin.accounts.scope import scope_of
 
@@ -65,6 +74,25 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int) -> Co
     if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
         raise Invalid("输入有误", fields={"yellow_threshold_days": f"黄灯预警阈值应为 {low}–{high} 个工作日"})
     settings.yellow_threshold_days = yellow_threshold_days
+    fields = {}
+    for name, value in rating.items():
+        if value is None or value == "":
+            continue  # not sent: keep the county's value
+        if name in RATING_FIELDS:
+            low, high, label = RATING_FIELDS[name]
+            if not isinstance(value, int) or not low <= value <= high:
+                fields[name] = f"{label}应为 {low}–{high} 天"
+                continue
+        elif name in TAG_FIELDS:
+            if not isinstance(value, str) or len(value) > 300:
+                fields[name] = "标签不能超过300个字"
+                continue
+        else:
+            fields[name] = "未知的参数"
+            continue
+        setattr(settings, name, value)
+    if fields:
+        raise Invalid("输入有误", fields=fields)
     settings.updated_by = user
     settings.save()
     return settings

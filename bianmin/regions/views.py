@@ -27,6 +27,36 @@ class CountySettingsForm(forms.Form):
         },
     )
 
+    # 好差评 (bianmin.ratings): optional on the form, so a post without them keeps the county's values.
+    rating_window_days = forms.IntegerField(
+        label="评价期限（送达后自然日）", required=False, min_value=1, max_value=90,
+        help_text="送达后多少个自然日内可以评价，默认 7 天；过期未评价的保持“未评价”。",
+        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 90"},
+    )  # fmt: skip
+    rating_contact_days = forms.IntegerField(
+        label="差评联系期限（工作日）", required=False, min_value=1, max_value=10,
+        help_text="收到差评后多少个工作日内联系群众核实，默认 1 个工作日。",
+        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 10"},
+    )  # fmt: skip
+    rectification_days = forms.IntegerField(
+        label="差评整改期限（工作日）", required=False, min_value=1, max_value=30,
+        help_text="收到差评后多少个工作日内整改完成，默认 5 个工作日；可申请延期一次，由效能监察审批。",
+        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 30"},
+    )  # fmt: skip
+    rating_tags_good = forms.CharField(
+        label="好评标签", required=False, max_length=300, help_text="用顿号分隔，例如：服务效率、服务态度",
+        error_messages={"max_length": "不能超过300个字"},
+    )  # fmt: skip
+    rating_tags_bad = forms.CharField(
+        label="差评标签", required=False, max_length=300, help_text="用顿号分隔，例如：多次跑腿、态度差",
+        error_messages={"max_length": "不能超过300个字"},
+    )  # fmt: skip
+
+
+RATING_FORM_FIELDS = (
+    "rating_window_days", "rating_contact_days", "rectification_days", "rating_tags_good", "rating_tags_bad"
+)  # fmt: skip
+
 
 @admin_required
 def county_list(request):
@@ -41,7 +71,9 @@ def county_settings(request, code: str):
     current = services.county_settings(code)
     saved = not current._state.adding  # a county that never edited its settings shows the defaults
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
-    form = CountySettingsForm(request.POST or None, initial={"yellow_threshold_days": effective})
+    initial = {"yellow_threshold_days": effective}
+    initial.update({name: getattr(current, name) for name in RATING_FORM_FIELDS})
+    form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

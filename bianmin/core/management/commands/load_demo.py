@@ -15,9 +15,10 @@ LOADERS = [
     "bianmin.devices.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
+    "bianmin.ratings.demo",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
-CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases"}
+CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases", "bianmin.ratings.demo"}
 
 
 class Command(BaseCommand):
