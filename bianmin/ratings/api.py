@@ -3,7 +3,7 @@ record a phone/paper rating, the rectification steps (one endpoint each), and th
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from bianmin.accounts.auth import staff_auth
@@ -223,7 +223,7 @@ def record_rating(request, number: str, payload: StaffRatingIn):
     if case is None or not scope_of(request.user).is_staff_member:
         raise NotFound("未找到该办件")
     rating = services.rate(case, recorded_by=request.user, **payload.model_dump())
-    return 201, get_rating(request, rating.pk)
+    return Status(201, get_rating(request, rating.pk))
 
 
 @public_router.post(
@@ -241,11 +241,14 @@ def rate_tracked(request, number: str, payload: RatingIn, code: str = ""):
     user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
     rated_by = user if user is not None and case.applicant_user_id == user.pk else None
     rating = services.rate(case, rated_by=rated_by, address=address, **body)
-    return 201, {
-        "stage": rating.stage,
-        "level": rating.level,
-        "level_label": LEVELS[rating.level],
-        "channel": rating.channel,
-        "created_at": rating.created_at.isoformat(),
-        "rectification": rating.level >= 4,
-    }
+    return Status(
+        201,
+        {
+            "stage": rating.stage,
+            "level": rating.level,
+            "level_label": LEVELS[rating.level],
+            "channel": rating.channel,
+            "created_at": rating.created_at.isoformat(),
+            "rectification": rating.level >= 4,
+        },
+    )

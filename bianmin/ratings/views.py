@@ -46,6 +46,7 @@ def _form_data(request) -> dict:
 
 
 def rating_context(case: Case, **extra) -> dict:
+    extra["case"] = case
     rules = services.county_rules(case.county)
     good, bad = services.tags_of(rules)
     return {
@@ -87,7 +88,7 @@ def track_rate(request, number: str):
         body = services.parse_rating({**data, "channel": channel})
         services.rate(case, rated_by=rated_by, address=address, **body.model_dump())
     except ApiError as exc:
-        context = rating_context(case, case=case, errors=exc.fields or {}, message=exc.message, data=data,
+        context = rating_context(case, errors=exc.fields or {}, message=exc.message, data=data,
                                  action=request.get_full_path())  # fmt: skip
         return render(request, "ratings/rate_page.html", context, status=exc.status)
     messages.success(request, "感谢您的评价！")
@@ -116,7 +117,7 @@ def sms_rate(request, token: str):
             status, errors, message = exc.status, exc.fields or {}, exc.message
         else:
             return render(request, "ratings/thanks.html", {"case": case})
-    context = rating_context(case, case=case, errors=errors, message=message, data=data,
+    context = rating_context(case, errors=errors, message=message, data=data,
                              action=request.path, fixed_stage=invite.stage)  # fmt: skip
     return render(request, "ratings/rate_page.html", context, status=status)
 
