@@ -12,7 +12,7 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from pydantic import ValidationError
 
@@ -158,7 +158,9 @@ def parse_rating(data: dict):
 def check_throttle(address: str) -> None:
     if not address:
         return
-    recent = Rating.objects.filter(address=address[:64], created_at__gte=clock.now() - ADDRESS_WINDOW)
+    recent = Rating.objects.filter(
+        address=address[:64], created_at__gte=clock.now() - ADDRESS_WINDOW
+    ).annotate(at=F("created_at"))
     wait = wait_seconds(recent, ADDRESS_LIMIT, ADDRESS_WINDOW)
     if wait:
         raise TooMany(f"评价过于频繁，{wait_text(wait)}")
