@@ -9,6 +9,7 @@ same stage twice, who may act, which step follows which) answer 409 / 403 / 404 
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -75,6 +76,16 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+
+
+def public_text(text: str) -> str:
+    """A citizen's comment as the public board shows it: ID numbers and mobile numbers masked."""
+    from bianmin.messaging.services import without_id_numbers
+
+    return MOBILE_IN_TEXT.sub(r"\1****\2", without_id_numbers(text or ""))
 
 
 # --- stages --------------------------------------------------------------------------------------------

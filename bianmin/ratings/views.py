@@ -372,7 +372,14 @@ def board(request, code: str):
     page = Paginator(bad, 20).get_page(request.GET.get("page"))
     context = {
         "center": center, "month": month, "first": first, "today": today, "page": page, "query": "",
-        "comments": [{"rating": r, "name": services.mask_name(r.case.applicant_name)} for r in comments],
-        "bad": [{"rect": r, "name": services.mask_name(r.case.applicant_name)} for r in page],
+        "comments": [
+            {"rating": r, "name": services.mask_name(r.case.applicant_name), "text": services.public_text(r.comment)}
+            for r in comments
+        ],
+        "bad": [
+            {"rect": r, "name": services.mask_name(r.case.applicant_name),
+             "text": services.public_text(r.rating.comment)}
+            for r in page
+        ],  # fmt: skip
     }  # fmt: skip
     return render(request, "ratings/board.html", context)

@@ -203,3 +203,20 @@ def test_rating_endpoints_are_throttled(api, now, monkeypatch):
         )
     assert codes == [201, 201, 429]
     assert Rating.objects.count() == 2
+
+
+def test_public_board_masks_what_a_citizen_typed_and_stays_bounded(api, now, django_assert_max_num_queries):
+    cases = [delivered_case(api, n=i) for i in range(1, 5)]
+    for i, case in enumerate(cases):
+        api().post(
+            f"track/{case.number}/ratings?code={case.query_code}",
+            {"level": 5 if i % 2 else 1, "stage": "completion", "comment": "有事打我电话13912345678"},
+        )
+    code = cases[0].center.code
+    Client().get(f"/board/{code}/")
+    with django_assert_max_num_queries(14):
+        page = Client().get(f"/board/{code}/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "139****5678" in body and "13912345678" not in body
+    assert "张*兰" in body and "张秀兰" not in body
+    assert Client().get("/board/NOPE/").status_code == 404
