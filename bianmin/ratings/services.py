@@ -398,11 +398,16 @@ def tell_actors(rect_id: int, title: str, sms: bool = True) -> None:
     notify(users, "rating_rectification", f"差评整改：{title}", body, link=link, case=rect.case)
     if not sms:
         return
+    from bianmin.messaging.templates import render
+
+    params = {"center": rect.center.name, "number": rect.case.number, "item": rect.case.item.name,
+              "step": title, "due": f"{rect.due:%Y年%m月%d日}"}  # fmt: skip
+    text, urgent = render("rating_rectification", rect.case.county, params)
     for user in User.objects.filter(pk__in=users).exclude(phone=""):
         if MAINLAND_MOBILE.match(user.phone):
             send_message(
-                user.phone, "rating_rectification", f"【{rect.center.name}】差评整改：{title}。{body}",
-                {"rectification": rect.pk}, case=rect.case,
+                user.phone, "rating_rectification", text, {"rectification": rect.pk, "template": "rating_rectification"},
+                case=rect.case, urgent=urgent,
             )  # fmt: skip
 
 

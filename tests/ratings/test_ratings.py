@@ -215,6 +215,8 @@ def test_bad_rating_opens_rectification_with_bell_and_steps_on_the_timeline(api,
     assert rect.state == "pending" and rect.contact_due > now.date() and rect.due >= rect.contact_due
     director = User.objects.get(username="famen_director")
     assert Notice.objects.filter(recipient=director, kind="rating_rectification").exists()
+    text = Message.objects.get(phone=director.phone, template="rating_rectification").text
+    assert case.number in text and "差评整改" in text and case.applicant_name not in text
     listed = api("famen_director").get("ratings?bad=1").json()
     assert listed["count"] == 1 and listed["results"][0]["rectification"]["state"] == "pending"
     assert listed["results"][0]["rectification"]["due"] == rect.due.isoformat()
