@@ -31,7 +31,7 @@ def rows_of(rects) -> list[list]:
             rating.get_stage_display(), rating.get_channel_display(), LEVELS[rating.level],
             "、".join(rating.tags or []), rating.comment, mask_name(rect.case.applicant_name),
             rating.staff.display_name if rating.staff_id else "", rect.get_state_display(),
-            rect.contact_due.isoformat(), rect.due.isoformat(), rect.verification or rect.claim_reason,
+            rect.contact_due.isoformat(), rect.due.isoformat(), rect.verification or rect.appeal_reason,
             rect.plan, rect.result, _at(rect.rectified_at), on_time,
             Reached(rect.callback_reached).label if rect.callback_reached else "",
             LEVELS.get(rect.followup_level or 0, ""), rect.decision_reason,

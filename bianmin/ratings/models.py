@@ -37,7 +37,7 @@ EVENT_LABELS = {
     "rate": "群众评价",
     "rect_open": "差评整改立项",
     "rect_verify": "差评核实（有效）",
-    "rect_claim_invalid": "申请认定无效差评",
+    "rect_appeal": "申请认定无效差评",
     "rect_invalid": "认定无效差评",
     "rect_revalid": "无效申请退回（差评有效）",
     "rect_start": "开始整改",
@@ -155,7 +155,7 @@ class Rectification(models.Model):
     extension_state = models.CharField("延期申请", max_length=10, blank=True)  # requested|approved|declined
     contacted_at = models.DateTimeField("联系时间", null=True, blank=True)
     verification = models.TextField("核实情况", blank=True)
-    claim_reason = models.TextField("无效申请理由", blank=True)
+    appeal_reason = models.TextField("无效申请理由", blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -52,7 +52,7 @@ class StepIn(Schema):
 STEP_SCHEMAS = {
     name: StepIn
     for name in (
-        "verify", "claim_invalid", "decide_invalid", "start", "rectify", "callback",
+        "verify", "appeal", "decide_appeal", "start", "rectify", "callback",
         "request_extension", "approve_extension", "decline_extension",
     )
 }  # fmt: skip

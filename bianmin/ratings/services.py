@@ -445,8 +445,8 @@ def is_supervisor(user, rect: Rectification) -> bool:
 # action → (label, the states it may start from, who: "handler" | "supervisor")
 STEPS = {
     "verify": ("核实为有效差评", (RectState.PENDING,), "handler"),
-    "claim_invalid": ("申请认定无效差评", (RectState.PENDING, RectState.VALID), "handler"),
-    "decide_invalid": ("审核无效差评申请", (RectState.REVIEW,), "supervisor"),
+    "appeal": ("申请认定无效差评", (RectState.PENDING, RectState.VALID), "handler"),
+    "decide_appeal": ("审核无效差评申请", (RectState.REVIEW,), "supervisor"),
     "start": ("开始整改", (RectState.VALID,), "handler"),
     "rectify": ("整改完成", (RectState.RECTIFYING,), "handler"),
     "callback": ("回访", (RectState.RECTIFIED,), "handler"),
@@ -526,12 +526,12 @@ def perform_step(user, rect_id: int, action: str, data: dict) -> Rectification:
             rect.contacted_at = now
             rect.state = RectState.VALID
             note, event = f"{body.reached_label}联系群众核实：{rect.verification}", "rect_verify"
-        elif action == "claim_invalid":
-            rect.claim_reason = _required(fields, "reason", body.reason, "请写明认定无效的理由")
+        elif action == "appeal":
+            rect.appeal_reason = _required(fields, "reason", body.reason, "请写明认定无效的理由")
             rect.contacted_at = rect.contacted_at or now
             rect.state = RectState.REVIEW
-            note, event, tell = rect.claim_reason, "rect_claim_invalid", "申请认定无效差评，请审核"
-        elif action == "decide_invalid":
+            note, event, tell = rect.appeal_reason, "rect_appeal", "申请认定无效差评，请审核"
+        elif action == "decide_appeal":
             rect.decision_reason = _required(fields, "reason", body.reason, "请写明审核意见")
             rect.decided_by = user
             rect.state = RectState.INVALID if body.invalid else RectState.VALID

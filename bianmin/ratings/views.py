@@ -219,8 +219,8 @@ def queue(request):
 
 STEP_FIELDS = {
     "verify": ["reached", "verification"],
-    "claim_invalid": ["reason"],
-    "decide_invalid": ["invalid", "reason"],
+    "appeal": ["reason"],
+    "decide_appeal": ["invalid", "reason"],
     "start": ["plan"],
     "rectify": ["result"],
     "callback": ["reached", "level", "note"],

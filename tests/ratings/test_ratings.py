@@ -241,19 +241,16 @@ def test_invalid_claim_is_decided_by_the_supervisor_not_the_rated_staff(api, now
     rating = Rating.objects.get(case=case)
     base = f"ratings/{rating.pk}/rectification"
     director, supervisor = api("famen_director"), api("fufeng_supervisor")
-    assert (
-        director.post(f"{base}/claim_invalid", {"reason": "群众误操作，电话确认本意为满意"}).status_code
-        == 200
-    )
+    assert director.post(f"{base}/appeal", {"reason": "群众误操作，电话确认本意为满意"}).status_code == 200
     # The director cannot decide it, nor the rated clerk.
-    assert director.post(f"{base}/decide_invalid", {"invalid": True, "reason": "x"}).status_code == 403
+    assert director.post(f"{base}/decide_appeal", {"invalid": True, "reason": "x"}).status_code == 403
     assert (
-        api("famen_clerk").post(f"{base}/decide_invalid", {"invalid": True, "reason": "x"}).status_code == 403
+        api("famen_clerk").post(f"{base}/decide_appeal", {"invalid": True, "reason": "x"}).status_code == 403
     )
-    assert supervisor.post(f"{base}/decide_invalid", {"invalid": True, "reason": ""}).status_code == 422
-    done = supervisor.post(f"{base}/decide_invalid", {"invalid": True, "reason": "经核实，群众确认误选"})
+    assert supervisor.post(f"{base}/decide_appeal", {"invalid": True, "reason": ""}).status_code == 422
+    done = supervisor.post(f"{base}/decide_appeal", {"invalid": True, "reason": "经核实，群众确认误选"})
     assert done.status_code == 200 and done.json()["rectification"]["state"] == "invalid"
-    assert supervisor.post(f"{base}/decide_invalid", {"invalid": False, "reason": "x"}).status_code == 409
+    assert supervisor.post(f"{base}/decide_appeal", {"invalid": False, "reason": "x"}).status_code == 409
 
 
 def test_one_extension_approved_by_the_supervisor(api, now):
@@ -278,7 +275,7 @@ def test_tiandu_staff_cannot_see_rectify_or_appeal_famen_ratings(api, now):
     tiandu = api("tiandu_clerk")
     assert tiandu.get("ratings?bad=1").json()["count"] == 0
     assert tiandu.get(f"ratings/{rating.pk}").status_code == 404
-    for action, body in [("verify", {"verification": "x"}), ("claim_invalid", {"reason": "x"})]:
+    for action, body in [("verify", {"verification": "x"}), ("appeal", {"reason": "x"})]:
         assert tiandu.post(f"ratings/{rating.pk}/rectification/{action}", body).status_code == 404
     tiandu_web = Client()
     assert tiandu_web.login(username="tiandu_clerk", password="Demo@2026")

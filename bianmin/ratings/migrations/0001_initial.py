@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('extension_state', models.CharField(blank=True, max_length=10, verbose_name='延期申请')),
                 ('contacted_at', models.DateTimeField(blank=True, null=True, verbose_name='联系时间')),
                 ('verification', models.TextField(blank=True, verbose_name='核实情况')),
-                ('claim_reason', models.TextField(blank=True, verbose_name='无效申请理由')),
+                ('appeal_reason', models.TextField(blank=True, verbose_name='无效申请理由')),
                 ('decision_reason', models.TextField(blank=True, verbose_name='审核意见')),
                 ('plan', models.TextField(blank=True, verbose_name='整改措施')),
                 ('result', models.TextField(blank=True, verbose_name='整改结果')),
