@@ -16,3 +16,8 @@ class RatingsConfig(AppConfig):
 
         register_event_labels(EVENT_LABELS)
         register_kind_page(DeviceKind.RATING_PAD, "ratings:pad")
+        # The workbench card shows how many rectifications wait on this user's side (one COUNT).
+        from bianmin.ratings.services import open_rectification_count
+        from bianmin.workbench.views import COUNTERS
+
+        COUNTERS["open_rectifications"] = open_rectification_count

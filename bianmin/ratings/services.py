@@ -425,6 +425,12 @@ def ratings_visible_to(user):
     return Rating.objects.filter(case__in=cases_visible_to(user).values("pk"))
 
 
+def open_rectification_count(user) -> int:
+    from bianmin.ratings.models import OPEN_STATES
+
+    return rectifications_visible_to(user).filter(state__in=OPEN_STATES).count()
+
+
 def is_handler(user, rect: Rectification) -> bool:
     scope = scope_of(user)
     if scope.is_admin:

@@ -127,3 +127,41 @@ def test_pad_bad_rating_rectified_and_published(site, walk, browser):
     assert "王桂英" not in public.content()
     assert page_width(public) <= 390
     pad_context.close()
+
+
+@pytest.fixture
+def delivered(site):
+    from bianmin.cases.actions import dispatch
+
+    clerk = User.objects.get(username="famen_clerk")
+    item = Item.objects.get(code=DEMO_ITEMS["instant"], status=ItemStatus.PUBLISHED)
+    case, _ = cases.receive_case(
+        clerk,
+        item=item.code,
+        applicant={"kind": "person", "name": "李建国", "id_number": id_number(4), "phone": "13991700002"},
+        answers={},
+        materials=[
+            {"material": m.pk, "originals": m.originals, "copies": m.copies} for m in item.materials.all()
+        ],
+    )
+    dispatch("accept", clerk, case.number, {"complete": True, "result": "当场办结"})
+    dispatch("deliver", clerk, case.number, {"method": "window"})
+    return case
+
+
+def test_qr_rating_on_a_phone(site, delivered, browser):
+    from playwright.sync_api import expect
+
+    case = delivered
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone.goto(f"{site}/track/{case.number}/?code={case.query_code}&via=qr#rating")
+    box = phone.locator("#rating")
+    expect(box).to_contain_text("评价这次服务")
+    assert page_width(phone) <= 390
+    box.locator(".chip", has_text="办结环节").click()
+    box.locator(".level", has_text="满意").nth(0).click()  # 非常满意 is first
+    box.locator(".chip", has_text="一次办成").click()
+    box.get_by_role("button", name="提交评价").click()
+    expect(phone.locator(".messages")).to_contain_text("感谢您的评价")
+    expect(phone.locator("#rating")).to_contain_text("已评价（办结环节（整体办理））：非常满意")
+    assert page_width(phone) <= 390
