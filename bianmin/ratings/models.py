@@ -100,6 +100,14 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.case_id}·{self.stage}·{self.level}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("评价不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("评价不能删除")
+
     @property
     def bad(self) -> bool:
         return self.level in BAD_LEVELS

@@ -354,3 +354,15 @@ def test_rating_list_has_no_n_plus_one(api, now, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = director.get("ratings?bad=1")
     assert response.json()["count"] == 4
+
+
+def test_a_rating_is_never_edited_or_deleted(api, now):
+    case = delivered_case(api)
+    api().post(rate_url(case), {"level": 5, "stage": "completion"})
+    rating = Rating.objects.get()
+    rating.level = 1
+    with pytest.raises(TypeError):
+        rating.save()
+    with pytest.raises(TypeError):
+        rating.delete()
+    assert Rating.objects.get().level == 5
