@@ -28,7 +28,6 @@ from bianmin.ratings.models import (
     Channel,
     Rating,
     Rectification,
-    RectState,
     Stage,
 )
 from bianmin.regions.models import Center
@@ -365,7 +364,6 @@ def board(request, code: str):
     )
     bad = (
         Rectification.objects.filter(center=center)
-        .exclude(state=RectState.INVALID)
         .select_related("case__item", "rating")
         .order_by("-opened_at", "-id")
     )
