@@ -11,6 +11,7 @@ from bianmin.cases.api import public_router as tracking_router
 from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
+from bianmin.hall.api import router as hall_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.ratings.api import public_router as rating_public_router
@@ -60,3 +61,4 @@ api.add_router("", proxy_router)
 api.add_router("", messaging_router)
 api.add_router("", ratings_router)
 api.add_router("", rating_public_router)
+api.add_router("", hall_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "bianmin.portal",
     "bianmin.devices",
     "bianmin.ratings",
+    "bianmin.hall",
 ]
 
 MIDDLEWARE = [

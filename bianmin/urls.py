@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.devices.urls")),
     path("", include("bianmin.ratings.urls")),
+    path("", include("bianmin.hall.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
 

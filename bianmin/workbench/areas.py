@@ -62,6 +62,7 @@ AREAS: dict[str, list[Area]] = {
             counter="open_rectifications",
         ),
         Area("好差评公示", "各中心本月评价、群众留言与差评整改公示", "ratings:board_index"),
+        Area("大厅设置", "取号类别、预约时段与名额、爽约规则、赶集服务", "hall:manage"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
@@ -73,6 +74,7 @@ AREAS: dict[str, list[Area]] = {
     ],
     Role.CLERK: [
         Area("我的窗口", "选择今天办公的窗口：评价器和叫号跟随窗口", "devices:seat"),
+        Area("叫号", "叫下一位、重呼、过号、转窗口；今日预约到场取号；赶集服务", "hall:caller"),
         Area("收件受理", "一窗受理：录入申请人、核对材料、受理/补正/不予受理", "cases:new"),
         Area("待受理", "已收件、待决定；超过5个工作日未告知补正的视为受理", queue="to-decide"),
         Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),
@@ -85,6 +87,7 @@ AREAS: dict[str, list[Area]] = {
     Role.AGENT: [
         Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),
         Area("代办登记", "为村民登记申请、记录委托、拍照上传材料", "proxy:new"),
+        Area("赶集服务", "镇中心逢集日到村、到集上现场办事的日程", "hall:outreach"),
         Area("交接单", "送往镇中心的办件与带回的结果", "proxy:handovers"),
         Area("代办台账", "本人代办的登记、交接、办结、送达", "proxy:register"),
     ],

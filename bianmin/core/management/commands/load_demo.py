@@ -13,6 +13,7 @@ LOADERS = [
     "bianmin.catalog.demo",
     "bianmin.proxy.demo",
     "bianmin.devices.demo",
+    "bianmin.hall.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
     "bianmin.ratings.demo",
