@@ -130,7 +130,9 @@ def list_ratings(request, filters: Query[RatingFilter]):
 
 
 class FiguresQuery(Schema):
-    region: str = Field(..., max_length=12)
+    region: str = Field(..., max_length=12, description="区划代码（给出 center 或 department 时按其统计）")
+    center: str | None = Field(None, max_length=20, description="只统计该中心（机构代码）")
+    department: str | None = Field(None, max_length=24, description="只统计该部门（部门代码）")
     from_: dt.date = Field(..., alias="from")
     to: dt.date
 
@@ -158,11 +160,23 @@ class FiguresOut(Schema):
     summary="好差评统计（本人范围内的区划）",
 )
 def rating_figures(request, query: Query[FiguresQuery]):
-    if not scope_of(request.user).sees_region_code(query.region):
-        raise NotFound("未找到该区划")
     if query.to < query.from_ or (query.to - query.from_).days > 3660:
         raise Invalid("输入有误", fields={"to": "结束日期应不早于开始日期，且跨度不超过10年"})
-    out = figures_module.figures(query.region, query.from_, query.to)
+    scope = scope_of(request.user)
+    if query.center:
+        center = scope.centers().filter(code=query.center).first()
+        if center is None:
+            raise NotFound("未找到该中心")
+        out = figures_module.center_figures(center.pk, query.from_, query.to)
+    elif query.department:
+        department = scope.departments().filter(code=query.department).first()
+        if department is None:
+            raise NotFound("未找到该部门")
+        out = figures_module.department_figures(department.pk, query.from_, query.to)
+    else:
+        if not scope.sees_region_code(query.region):
+            raise NotFound("未找到该区划")
+        out = figures_module.figures(query.region, query.from_, query.to)
     return {"region": query.region, "from": query.from_.isoformat(), "to": query.to.isoformat(), **out}
 
 

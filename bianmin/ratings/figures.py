@@ -96,6 +96,20 @@ def center_figures(center_id: int, date_from: dt.date, date_to: dt.date) -> dict
     return _shape(_aggregate(ratings), finished.count(), rated_finished)
 
 
+def department_figures(department_id: int, date_from: dt.date, date_to: dt.date) -> dict:
+    """The same figures for one department: the ratings of the cases it led or (county) decided."""
+    start, end = _bounds(date_from, date_to)
+    ratings = Rating.objects.filter(department_id=department_id, created_at__gte=start, created_at__lt=end)
+    finished = Case.objects.filter(
+        Q(escalated_to_id=department_id) | Q(escalated_to__isnull=True, lead_department_id=department_id),
+        state__in=[State.COMPLETED, State.DELIVERED],
+        completed_at__gte=start,
+        completed_at__lt=end,
+    )
+    rated_finished = finished.filter(ratings__isnull=False).distinct().count()
+    return _shape(_aggregate(ratings), finished.count(), rated_finished)
+
+
 def person_figures(user_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[int, dict]:
     """Per staff member: the ratings of the stages they handled (rated_share: None, not per person)."""
     start, end = _bounds(date_from, date_to)

@@ -312,6 +312,18 @@ def test_figures_api_board_and_ledger_agree_with_counts(api, now):
     )
 
     center = cases[0].center
+    period = f"from={today.replace(day=1)}&to={today}"
+    by_center = api("famen_director").get(f"ratings/figures?region={FUFENG}&center={center.code}&{period}")
+    assert by_center.status_code == 200 and by_center.json()["count"] == 5
+    lead = cases[0].lead_department
+    by_department = api("fufeng_supervisor").get(
+        f"ratings/figures?region={FUFENG}&department={lead.code}&{period}"
+    )
+    assert by_department.status_code == 200 and by_department.json()["bad"] == 2
+    assert (
+        api("tiandu_clerk").get(f"ratings/figures?region={FUFENG}&center={center.code}&{period}").status_code
+        == 404
+    )
     board = Client().get(f"/board/{center.code}/").content.decode()
     assert re.search(r'id="fig-count">5<', board) and re.search(r'id="fig-bad">2<', board)
     assert re.search(r'id="fig-rectified">1<', board)
