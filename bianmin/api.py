@@ -12,11 +12,13 @@ from bianmin.cases.api import router as cases_router
 from bianmin.catalog.api import router as catalog_router
 from bianmin.core import errors
 from bianmin.hall.api import router as hall_router
+from bianmin.inquiries.api import router as inquiries_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.ratings.api import public_router as rating_public_router
 from bianmin.ratings.api import router as ratings_router
 from bianmin.regions.api import router as regions_router
+from bianmin.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="便民服务 Bianmin API",
@@ -61,4 +63,6 @@ api.add_router("", proxy_router)
 api.add_router("", messaging_router)
 api.add_router("", ratings_router)
 api.add_router("", rating_public_router)
+api.add_router("", inquiries_router)
 api.add_router("", hall_router)
+api.add_router("", supervision_router)

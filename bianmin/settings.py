@@ -98,9 +98,11 @@ INSTALLED_APPS = [
     "bianmin.calendar",
     "bianmin.proxy",
     "bianmin.portal",
+    "bianmin.inquiries",
     "bianmin.devices",
     "bianmin.ratings",
     "bianmin.hall",
+    "bianmin.supervision",
 ]
 
 MIDDLEWARE = [

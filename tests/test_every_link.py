@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from bianmin.cases import demo as demo_cases
+from bianmin.inquiries import demo as demo_inquiries
 from bianmin.proxy import demo_cases as demo_proxy_cases
 from bianmin.ratings import demo as demo_ratings
 
@@ -105,6 +106,7 @@ def demo_with_cases(demo, settings, tmp_path):
     demo_cases.load()
     demo_proxy_cases.load()
     demo_ratings.load()
+    demo_inquiries.load()
 
 
 @pytest.mark.parametrize("username", PERSONAS)

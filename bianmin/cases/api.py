@@ -15,6 +15,8 @@ from bianmin.cases.actions import REGISTRY, available_actions, dispatch, event_l
 from bianmin.cases.clock import current_calendar, overdue_receipt, warning_of
 from bianmin.cases.custody import CUSTODY_RELATED, custody_of
 from bianmin.cases.documents import render_pdf
+from bianmin.cases.idempotency import OPENAPI as IDEMPOTENCY_OPENAPI
+from bianmin.cases.idempotency import idempotent
 from bianmin.cases.models import ApplicantKind, Case
 from bianmin.cases.selectors import (
     case_for,
@@ -363,6 +365,7 @@ def _today_and_calendar():
     by_alias=True,
     auth=staff_auth,
     summary="收件（支持 Idempotency-Key）",
+    openapi_extra=IDEMPOTENCY_OPENAPI,
 )
 def create_case(request, payload: CaseIn):
     key = request.headers.get("Idempotency-Key") or None
@@ -470,7 +473,8 @@ def _action_endpoint(action):
         return _answer(request, case)
 
     endpoint.__name__ = f"case_action_{action.name}"
-    return endpoint
+    # A phone's outbox retries an action after a dropped connection: the key makes it apply once.
+    return idempotent(endpoint)
 
 
 for _action in REGISTRY.values():
@@ -481,6 +485,7 @@ for _action in REGISTRY.values():
         auth=staff_auth,
         summary=f"{_action.label}（{_action.name}）",
         operation_id=f"case_action_{_action.name}",
+        openapi_extra=IDEMPOTENCY_OPENAPI,
     )(_action_endpoint(_action))
 
 

@@ -94,3 +94,15 @@ def time_left_words(case, today: dt.date | None = None, calendar: Calendar | Non
     if n < 0:
         return f"超期 {-n} 个工作日"
     return "今天到期" if today == case.deadline else "已超期"
+
+
+def step_due_of(case, start: dt.date, deadline: dt.date, calendar: Calendar | None = None) -> dt.date:
+    """A joint department's own due date: the county's step limit after the clock starts, never later than
+    the case deadline; the case deadline itself when the county sets no step limit (0)."""
+    from bianmin.regions.services import supervision_settings
+
+    days = supervision_settings(county_of(case.center.region_id)).step_due_days
+    if not days:
+        return deadline
+    step = (calendar or current_calendar()).add_workdays(start, days).date
+    return min(step, deadline)

@@ -353,7 +353,7 @@ class Walk:
                                deadline.confirmed, "clock_started_on": self.at.date().isoformat(), "late": False,
                                "deferred": []})  # fmt: skip
         if case.case_class == CaseClass.JOINT:
-            self.out.tasks = [Task(department=d) for d in self.gen.joint_of(item)]
+            self.out.tasks = [Task(department=d, due=deadline.date) for d in self.gen.joint_of(item)]
 
     def decide(self, materials) -> None:
         rng, case, item, place = self.rng, self.case, self.item, self.place

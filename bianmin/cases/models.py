@@ -305,6 +305,9 @@ class Task(models.Model):
     reason = models.TextField(blank=True)
     # 会签意见: what the department wrote when it agreed (a denial's words stay in `reason`).
     opinion = models.TextField("会签意见", blank=True, default="")
+    # The step's own due date (default: the case deadline), so a late department shows even when another
+    # department of the same case is fast; 电子监察 cards the step, not the case's lead.
+    due = models.DateField("环节办理期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "联办任务"
@@ -313,6 +316,7 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "department"], name="task_once_per_department")
         ]
+        indexes = [models.Index(fields=["state", "due"], name="task_state_due")]
 
     def __str__(self):
         return f"{self.case_id}·{self.department_id}·{self.state}"
@@ -520,12 +524,19 @@ class NumberPrefix(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A create request's Idempotency-Key: a retry with the same key gets the first case back."""
+    """A write request's Idempotency-Key: a retry with the same key gets the first answer back.
+
+    Case creation keeps the case it made (`case`); every other keyed write (case actions, handovers,
+    receipts, mandates, photos, deliveries — the agent's outbox sends all of them) keeps the endpoint it
+    was used on (`scope`) and the answer it gave (`status`, `response`), replayed verbatim on a retry."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    scope = models.CharField(max_length=200, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

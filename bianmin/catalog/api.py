@@ -18,7 +18,7 @@ class DepartmentRef(Schema):
     name: str
 
 
-class MaterialOut(Schema):
+class ItemMaterialOut(Schema):
     id: int
     name: str
     originals: int
@@ -72,7 +72,7 @@ class ItemOut(ItemBrief):
     consult_phone: str
     supervise_phone: str
     life_events: list[str]
-    materials: list[MaterialOut]
+    materials: list[ItemMaterialOut]
     fields: list[FieldOut]
 
 

@@ -4,8 +4,8 @@ Now: handovers addressed to me — an agent's up-handover notifies the township 
 (down) handover notifies the agent it is for. Written in the handover's transaction (the signal is sent
 inside it), so a handover that rolls back leaves no notice.
 
-Later (the supervision issue): cases turning yellow or red in my queue, supervision orders and bad ratings
-on my cases, each a receiver here writing `notify(...)` with its template code ("yellow_light", …).
+电子监察 (bianmin.supervision.sweep) calls `notify(...)` itself: yellow lights ("yellow_light"), supervision
+orders ("supervision_order"), red cards ("red_card"), answers to review and card appeals.
 """
 
 from django.dispatch import receiver

@@ -59,6 +59,18 @@ SHIPPED = {
     "query_code": ("查询码", "applicant", False, {"center", "agent", "item", "number", "query_code"},
                    f"【{C}】您的“{{item}}”已由代办员{{agent}}代为申请，办件编号{{number}}，查询码{{query_code}}。"
                    "可在便民服务网站“办件查询”随时查看进度。"),
+    # 咨询投诉工单 (bianmin.inquiries): to the person who brought it, and to the department it is sent to.
+    "inquiry_registered": ("工单登记", "applicant", False, {"center", "number", "kind", "query_code", "due"},
+                           f"【{C}】您反映的{{kind}}已登记，工单编号{{number}}，查询码{{query_code}}，"
+                           "将于{due}前答复。"),
+    "inquiry_dispatched": ("工单派单", "applicant", False, {"center", "number", "department", "due"},
+                           f"【{C}】您的工单{{number}}已转交{{department}}办理，将于{{due}}前答复。"),
+    "inquiry_answered": ("工单答复", "applicant", False, {"center", "number", "query_code"},
+                         f"【{C}】您的工单{{number}}已答复，可凭查询码{{query_code}}在便民服务网站查看答复。"),
+    "inquiry_callback": ("工单回访", "applicant", False, {"center", "number"},
+                         f"【{C}】感谢您对工单{{number}}的评价，我们将持续改进服务。"),
+    "inquiry_assigned": ("工单派至部门", "staff", False, {"center", "number", "kind", "department", "due"},
+                         "工单{number}（{kind}）已派至{department}，请于{due}前答复。"),
 }  # fmt: skip
 PLACEHOLDERS = {code: spec[3] for code, spec in SHIPPED.items()}
 

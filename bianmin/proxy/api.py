@@ -12,6 +12,8 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.cases.api import iso, uploaded_json
 from bianmin.cases.custody import custody_of, holders
+from bianmin.cases.idempotency import OPENAPI as IDEMPOTENCY_OPENAPI
+from bianmin.cases.idempotency import idempotent
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
 from bianmin.core.schemas import DbId
@@ -254,8 +256,10 @@ def _fresh(request, handover_id: int):
     response={201: HandoverOut},
     by_alias=True,
     auth=staff_auth,
+    openapi_extra=IDEMPOTENCY_OPENAPI,
     summary="新建交接单（上送/带回）",
 )
+@idempotent
 def create_handover(request, payload: HandoverIn):
     handover = services.create_handover(
         request.user, payload.direction, payload.cases, agent=payload.agent, signature=payload.signature
@@ -288,8 +292,10 @@ def get_handover(request, handover_id: int):
     response=HandoverOut,
     by_alias=True,
     auth=staff_auth,
+    openapi_extra=IDEMPOTENCY_OPENAPI,
     summary="逐件签收交接单（可记缺件，部分签收则保持未结）",
 )
+@idempotent
 def receive_handover(request, handover_id: int, payload: ReceiveIn):
     services.receive_handover(
         request.user,
@@ -345,8 +351,10 @@ def _mandate_json(mandate) -> dict:
     "/proxy/cases/{number}/mandate",
     response={201: MandateOut},
     auth=staff_auth,
+    openapi_extra=IDEMPOTENCY_OPENAPI,
     summary="登记代办委托书（手写签名，或发送短信验证码）",
 )
+@idempotent
 def record_mandate(request, number: str, payload: MandateIn):
     mandate = services.record_mandate(
         request.user, number, villager_name=payload.villager_name,
@@ -370,8 +378,10 @@ def confirm_mandate(request, number: str, payload: MandateCodeIn):
     "/proxy/cases/{number}/photos",
     response={201: PhotoOut},
     auth=staff_auth,
+    openapi_extra=IDEMPOTENCY_OPENAPI,
     summary="上传材料照片（仅 JPEG/PNG，≤5 MB，页面先压缩）",
 )
+@idempotent
 def upload_photo(request, number: str, file: File[UploadedFile], material: Form[DbId | None] = None):
     attachment = services.attach_photo(request.user, number, file, material=material)
     return Status(201, uploaded_json(attachment, material))
@@ -381,8 +391,10 @@ def upload_photo(request, number: str, file: File[UploadedFile], material: Form[
     "/proxy/cases/{number}/delivery",
     response=DeliveryOut,
     auth=staff_auth,
+    openapi_extra=IDEMPOTENCY_OPENAPI,
     summary="代办员送达并由村民手写签收送达回证",
 )
+@idempotent
 def deliver(request, number: str, payload: DeliveryIn):
     case = services.deliver_to_villager(
         request.user, number, receiver=payload.receiver, signature=payload.signature, version=payload.version
@@ -444,3 +456,136 @@ def get_register_xlsx(request, query: Query[RegisterQuery]):
         f'attachment; filename="proxy-register-{report.date_from}-{report.date_to}.xlsx"'
     )
     return response
+
+
+# --- the offline app's changes feed ------------------------------------------------------------------
+
+
+class OfflineChangesQuery(Schema):
+    since: str | None = Field(
+        None, max_length=200, description="上次同步返回的 cursor（或 ISO 8601 时间）；省略则返回全部"
+    )
+
+
+class OfflinePlaceOut(Schema):
+    code: str
+    name: str
+
+
+class OfflineAgentOut(Schema):
+    username: str
+    name: str
+    village: OfflinePlaceOut | None
+    station: str | None
+    township: OfflinePlaceOut | None
+
+
+class OfflineItemRefOut(Schema):
+    code: str
+    name: str
+
+
+class OfflineEventOut(Schema):
+    at: str | None
+    label: str
+    note: str
+
+
+class OfflineCaseOut(Schema):
+    number: str
+    query_code: str
+    item: OfflineItemRefOut
+    applicant: str
+    home_visit: bool
+    mandate: bool = Field(..., description="已签代办委托书")
+    state: str
+    state_label: str
+    bucket: Literal["to_hand_over", "at_township", "to_bring_back", "delivered", "closed"]
+    bucket_label: str
+    mine: bool = Field(..., description="办件与材料在本代办员手中")
+    location: str
+    holder: str
+    received_at: str | None
+    deadline: str | None
+    outcome: str | None
+    version: int = Field(..., description="办件版本：离线送达时带上，过期则 409")
+    photos: int
+    events: list[OfflineEventOut] = Field(..., description="时间线（最近 30 条）")
+
+
+class OfflineHandoverCaseOut(Schema):
+    number: str
+    item: str
+    applicant: str
+    state: str
+    state_label: str
+    note: str
+
+
+class OfflineHandoverOut(Schema):
+    id: int
+    direction: str
+    direction_label: str
+    state: str
+    state_label: str
+    created_at: str | None
+    closed_at: str | None
+    cases: list[OfflineHandoverCaseOut]
+
+
+class OfflineMaterialOut(Schema):
+    id: int
+    name: str
+    originals: int
+    copies: int
+    required: bool
+    deferrable: bool
+
+
+class OfflineFieldOut(Schema):
+    code: str
+    label: str
+    datatype: str
+    required: bool
+    choices: list[str]
+    help_text: str
+
+
+class OfflineItemOut(Schema):
+    code: str
+    name: str
+    version: int
+    promised_limit_days: int
+    materials: list[OfflineMaterialOut]
+    fields: list[OfflineFieldOut]
+
+
+class OfflineDutyDayOut(Schema):
+    weekday: int
+    weekday_label: str
+    hours: str
+    place: str
+
+
+class OfflineChangesOut(Schema):
+    cursor: str = Field(..., description="下次同步作为 since 传回")
+    full: bool = Field(..., description="true：全部数据（未带 since），手机应整体替换")
+    synced_at: str
+    agent: OfflineAgentOut
+    cases: list[OfflineCaseOut] = Field(..., description="自 since 以来有变化的本村代办件")
+    handovers: list[OfflineHandoverOut] = Field(..., description="自 since 以来有变化的交接单")
+    items: list[OfflineItemOut] = Field(..., description="自 since 以来发布的可代办事项（含问题与材料清单）")
+    item_codes: list[str] = Field(..., description="当前可代办事项的全部编码（手机据此删去已下架事项）")
+    duty_days: list[OfflineDutyDayOut] = Field(..., description="值班安排（每次完整返回）")
+
+
+@router.get(
+    "/proxy/changes",
+    response=OfflineChangesOut,
+    auth=staff_auth,
+    summary="代办员离线应用：自上次同步以来的变化（仅本人村的办件、交接单，本镇可代办事项）",
+)
+def get_changes(request, query: Query[OfflineChangesQuery]):
+    from bianmin.proxy.offline import changes, decode
+
+    return changes(request.user, decode(query.since))

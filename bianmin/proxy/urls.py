@@ -1,10 +1,13 @@
 from django.urls import path
 
-from bianmin.proxy import views
+from bianmin.proxy import pwa, views
 
 app_name = "proxy"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("app/", pwa.app_shell, name="app"),
+    path("sw.js", pwa.service_worker, name="sw"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("new/", views.register_new, name="new"),
     path("new/items/", views.register_items, name="new_items"),
     path("handovers/", views.handover_list, name="handovers"),

@@ -224,6 +224,56 @@ class CountySettings(models.Model):
         "差评标签（用顿号分隔）", max_length=300, blank=True,
         default="多次跑腿、态度差、超时办理、材料要求不清、乱收费",
     )  # fmt: skip
+    # 咨询投诉工单 time limits in working days (国办发〔2020〕53号 defaults; 0 = the same working day).
+    inquiry_urgent_days = models.PositiveSmallIntegerField(
+        "紧急工单答复时限（工作日）",
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="0 表示当个工作日内答复",
+    )
+    inquiry_consult_days = models.PositiveSmallIntegerField(
+        "咨询答复时限（工作日）", default=3, validators=[MaxValueValidator(60)]
+    )
+    inquiry_help_days = models.PositiveSmallIntegerField(
+        "求助答复时限（工作日）", default=3, validators=[MaxValueValidator(60)]
+    )
+    inquiry_complaint_days = models.PositiveSmallIntegerField(
+        "投诉答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_report_days = models.PositiveSmallIntegerField(
+        "举报答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_suggestion_days = models.PositiveSmallIntegerField(
+        "建议答复时限（工作日）", default=13, validators=[MaxValueValidator(60)]
+    )
+    inquiry_dispatch_days = models.PositiveSmallIntegerField(
+        "工单派单时限（工作日）", default=1, validators=[MaxValueValidator(10)]
+    )
+    # 电子监察 (bianmin.supervision): the sweep, the desk and the order pages read these, nothing else.
+    reply_days = models.PositiveSmallIntegerField(
+        "督办回告期限（工作日）",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="超期亮黄牌时发出督办单，责任单位须在此数个工作日内回告",
+    )
+    red_card_period_days = models.PositiveSmallIntegerField(
+        "再次黄牌转红牌期间（自然日）",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="同一人在此期间内第二次被亮黄牌时，升为红牌",
+    )
+    step_due_days = models.PositiveSmallIntegerField(
+        "联办环节时限（工作日）",
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text="联办件各部门会签须在受理后此数个工作日内完成；0 表示与办件办结期限相同",
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        "红黄牌申诉期限（工作日）",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="被亮牌的人员或部门可在此数个工作日内申诉一次",
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -53,17 +53,54 @@ def county_settings(code: str) -> CountySettings:
     return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
 
 
-RATING_FIELDS = {
-    # field → (low, high, the Chinese name) for the 好差评 settings (bianmin.ratings)
-    "rating_window_days": (1, 90, "评价期限"),
-    "rating_contact_days": (1, 10, "差评联系期限"),
-    "rectification_days": (1, 30, "差评整改期限"),
+# Every county parameter beyond the yellow threshold, by the page's section:
+# field → (label, lowest, highest, unit). The form, this service and the features that read them share it.
+INQUIRY_LIMITS = {
+    "inquiry_urgent_days": ("紧急工单答复时限", 0, 60, "个工作日"),
+    "inquiry_consult_days": ("咨询答复时限", 0, 60, "个工作日"),
+    "inquiry_help_days": ("求助答复时限", 0, 60, "个工作日"),
+    "inquiry_complaint_days": ("投诉答复时限", 0, 60, "个工作日"),
+    "inquiry_report_days": ("举报答复时限", 0, 60, "个工作日"),
+    "inquiry_suggestion_days": ("建议答复时限", 0, 60, "个工作日"),
+    "inquiry_dispatch_days": ("工单派单时限", 0, 10, "个工作日"),
 }
-TAG_FIELDS = ("rating_tags_good", "rating_tags_bad")
+SUPERVISION_FIELDS = {
+    "reply_days": ("督办回告期限", 1, 20, "个工作日"),
+    "red_card_period_days": ("再次黄牌转红牌期间", 1, 366, "天"),
+    "step_due_days": ("联办环节时限", 0, 60, "个工作日"),
+    "appeal_days": ("红黄牌申诉期限", 1, 30, "个工作日"),
+}
+RATING_FIELDS = {
+    # 好差评 (bianmin.ratings): the rating window after delivery and the rectification clock.
+    "rating_window_days": ("评价期限（送达后）", 1, 90, "天"),
+    "rating_contact_days": ("差评联系期限", 1, 10, "个工作日"),
+    "rectification_days": ("差评整改期限", 1, 30, "个工作日"),
+}
+# The tag lists (text, not numbers): their own form fields; blank keeps the county's list.
+RATING_TAG_FIELDS = ("rating_tags_good", "rating_tags_bad")
+COUNTY_SECTIONS = {
+    "咨询投诉工单时限": INQUIRY_LIMITS,
+    "电子监察": SUPERVISION_FIELDS,
+    "好差评": RATING_FIELDS,
+}
+
+
+def county_fields() -> dict[str, tuple[str, int, int, str]]:
+    return {name: spec for fields in COUNTY_SECTIONS.values() for name, spec in fields.items()}
+
+
+def supervision_settings(code: str) -> CountySettings:
+    """The county's row (unsaved defaults when it has none), without raising for an unknown code."""
+    return CountySettings.objects.filter(county_id=code).first() or CountySettings(county_id=code)
+
+
+def supervision_settings_all() -> dict[str, CountySettings]:
+    """{county code: settings row} for every county with a row: the sweep reads them once per run."""
+    return {row.county_id: row for row in CountySettings.objects.all()}
 
 
 @transaction.atomic
-def update_county_settings(user, code: str, *, yellow_threshold_days: int, **rating) -> CountySettings:
+def update_county_settings(user, code: str, *, yellow_threshold_days: int, **values) -> CountySettings:
     """An administrator sets the county's own values; everything else is refused."""
     from bianmin.accounts.scope import scope_of
 
@@ -71,28 +108,25 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int, **rat
     if not scope_of(user).is_admin:
         raise Forbidden("只有系统管理员可以修改县级参数")
     low, high = YELLOW_THRESHOLD_RANGE
+    errors = {}
     if not isinstance(yellow_threshold_days, int) or not low <= yellow_threshold_days <= high:
-        raise Invalid("输入有误", fields={"yellow_threshold_days": f"黄灯预警阈值应为 {low}–{high} 个工作日"})
-    settings.yellow_threshold_days = yellow_threshold_days
-    fields = {}
-    for name, value in rating.items():
-        if value is None or value == "":
-            continue  # not sent: keep the county's value
-        if name in RATING_FIELDS:
-            low, high, label = RATING_FIELDS[name]
-            if not isinstance(value, int) or not low <= value <= high:
-                fields[name] = f"{label}应为 {low}–{high} 天"
-                continue
-        elif name in TAG_FIELDS:
-            if not isinstance(value, str) or len(value) > 300:
-                fields[name] = "标签不能超过300个字"
-                continue
-        else:
-            fields[name] = "未知的参数"
+        errors["yellow_threshold_days"] = f"黄灯预警阈值应为 {low}–{high} 个工作日"
+    fields = county_fields()
+    for name, value in values.items():
+        if name not in fields:
+            errors[name] = "未知参数"
             continue
-        setattr(settings, name, value)
-    if fields:
-        raise Invalid("输入有误", fields=fields)
+        label, low, high, unit = fields[name]
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = f"{label}应为 {low}–{high} {unit}"
+    if errors:
+        raise Invalid("输入有误", fields=errors)
+    settings.yellow_threshold_days = yellow_threshold_days
+    for name, value in values.items():
+        if value is not None and value != "":  # blank keeps the county's value
+            setattr(settings, name, value)
     settings.updated_by = user
     settings.save()
     return settings

@@ -27,22 +27,7 @@ class CountySettingsForm(forms.Form):
         },
     )
 
-    # 好差评 (bianmin.ratings): optional on the form, so a post without them keeps the county's values.
-    rating_window_days = forms.IntegerField(
-        label="评价期限（送达后自然日）", required=False, min_value=1, max_value=90,
-        help_text="送达后多少个自然日内可以评价，默认 7 天；过期未评价的保持“未评价”。",
-        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 90"},
-    )  # fmt: skip
-    rating_contact_days = forms.IntegerField(
-        label="差评联系期限（工作日）", required=False, min_value=1, max_value=10,
-        help_text="收到差评后多少个工作日内联系群众核实，默认 1 个工作日。",
-        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 10"},
-    )  # fmt: skip
-    rectification_days = forms.IntegerField(
-        label="差评整改期限（工作日）", required=False, min_value=1, max_value=30,
-        help_text="收到差评后多少个工作日内整改完成，默认 5 个工作日；可申请延期一次，由效能监察审批。",
-        error_messages={"invalid": "请填写整数", "min_value": "不能小于 1", "max_value": "不能大于 30"},
-    )  # fmt: skip
+    # 好差评 tag lists (bianmin.ratings), text separated by 、; blank keeps the county's list.
     rating_tags_good = forms.CharField(
         label="好评标签", required=False, max_length=300, help_text="用顿号分隔，例如：服务效率、服务态度",
         error_messages={"max_length": "不能超过300个字"},
@@ -52,10 +37,30 @@ class CountySettingsForm(forms.Form):
         error_messages={"max_length": "不能超过300个字"},
     )  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One optional field per county parameter (regions.services.COUNTY_SECTIONS); blank keeps the value.
+        for name, (label, low, high, unit) in services.county_fields().items():
+            self.fields[name] = forms.IntegerField(
+                label=f"{label}（{unit.removeprefix('个')}）",
+                min_value=low,
+                max_value=high,
+                required=False,
+                help_text=f"可填 {low}–{high} {unit}",
+                error_messages={
+                    "invalid": "请填写整数",
+                    "min_value": f"{label}应为 {low}–{high} {unit}",
+                    "max_value": f"{label}应为 {low}–{high} {unit}",
+                },
+            )
 
-RATING_FORM_FIELDS = (
-    "rating_window_days", "rating_contact_days", "rectification_days", "rating_tags_good", "rating_tags_bad"
-)  # fmt: skip
+    def sections(self):
+        out = [(title, [self[name] for name in fields]) for title, fields in services.COUNTY_SECTIONS.items()]
+        # The 好差评 section also holds its two tag lists (text fields).
+        return [
+            (title, fields + [self[n] for n in services.RATING_TAG_FIELDS] if title == "好差评" else fields)
+            for title, fields in out
+        ]
 
 
 @admin_required
@@ -72,7 +77,8 @@ def county_settings(request, code: str):
     saved = not current._state.adding  # a county that never edited its settings shows the defaults
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
     initial = {"yellow_threshold_days": effective}
-    initial.update({name: getattr(current, name) for name in RATING_FORM_FIELDS})
+    initial.update({name: getattr(current, name) for name in services.county_fields()})
+    initial.update({name: getattr(current, name) for name in services.RATING_TAG_FIELDS})
     form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

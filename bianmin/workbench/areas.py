@@ -22,10 +22,11 @@ AREAS: dict[str, list[Area]] = {
         Area("县级参数", "本县的黄灯预警阈值等参数", "county_settings:list"),
         Area("消息模板", "短信与站内消息的文字，可按县改写", "messaging:templates"),
         Area("消息记录", "系统发出的全部短信；发送失败的可重发", "messaging:log", counter="failed_messages"),
+        Area("咨询投诉工单", "全系统的咨询、求助、投诉、举报、建议工单", "inquiries:list"),
     ],
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
-        Area("电子监察", "全县办件的红黄灯预警与督办"),
+        Area("电子监察", "预警、督办单、红黄牌与督办台账（阈值按本县参数）", "supervision:desk"),
         Area(
             "差评整改",
             "辖区差评的整改进度；无效差评申请与延期由监察审核",
@@ -36,6 +37,7 @@ AREAS: dict[str, list[Area]] = {
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
         Area("代办台账", "各村代办件数与往返用时，慢的村一目了然", "proxy:register"),
+        Area("咨询投诉工单", "辖区工单的答复期限、红黄灯与回访满意度", "inquiries:list"),
         Area("消息记录", "辖区发给群众的短信；发送失败的可重发", "messaging:log", counter="failed_messages"),
     ],
     Role.APPROVER: [
@@ -51,6 +53,10 @@ AREAS: dict[str, list[Area]] = {
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
         Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
+        Area("本部门工单", "派给本部门的咨询、投诉、举报：签收、答复、退回", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
@@ -64,6 +70,10 @@ AREAS: dict[str, list[Area]] = {
         Area("好差评公示", "各中心本月评价、群众留言与差评整改公示", "ratings:board_index"),
         Area("大厅设置", "取号类别、预约时段与名额、爽约规则、赶集服务", "hall:manage"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
+        Area("咨询投诉工单", "派单、答复期限、工单延期审批、回访", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
             "消息记录",
@@ -80,6 +90,11 @@ AREAS: dict[str, list[Area]] = {
         Area("待补正", "已一次性告知、等待群众补齐材料的办件", queue="awaiting-supplement"),
         Area("待送达", "已办结、待送达群众的办件", queue="to-deliver"),
         Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
+        Area("登记工单", "来访咨询、求助、投诉、举报、建议：一句话加一个电话", "inquiries:new"),
+        Area("咨询投诉工单", "待派单、待回访、即将到期的工单", "inquiries:list"),
+        Area(
+            "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
+        ),
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
         Area("代录评价", "群众电话或纸质评价表的评价（不能代录本人经办的办件）", "ratings:record"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
@@ -87,6 +102,7 @@ AREAS: dict[str, list[Area]] = {
     Role.AGENT: [
         Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),
         Area("代办登记", "为村民登记申请、记录委托、拍照上传材料", "proxy:new"),
+        Area("代登记工单", "村民电话或当面反映的问题，登记后由镇中心派单", "inquiries:new"),
         Area("赶集服务", "镇中心逢集日到村、到集上现场办事的日程", "hall:outreach"),
         Area("交接单", "送往镇中心的办件与带回的结果", "proxy:handovers"),
         Area("代办台账", "本人代办的登记、交接、办结、送达", "proxy:register"),

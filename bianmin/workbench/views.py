@@ -17,7 +17,13 @@ def _failed_messages(user) -> int:
     return failed_count(user)
 
 
-COUNTERS = {"failed_messages": _failed_messages}
+def _supervision_orders(user) -> int:
+    from bianmin.supervision.selectors import queue_for
+
+    return queue_for(user).count()
+
+
+COUNTERS = {"failed_messages": _failed_messages, "supervision_orders": _supervision_orders}
 
 
 def _shown(area, counts) -> bool:

@@ -264,7 +264,8 @@ def receive_case(
 
 
 def _replay(earlier: IdempotencyKey, fingerprint: str) -> Case:
-    if earlier.fingerprint != fingerprint:
+    # A key first used on another kind of write (an action, a handover) keeps no case: never this one's.
+    if earlier.fingerprint != fingerprint or earlier.case is None:
         raise Conflict("同一个 Idempotency-Key 已用于另一份申请", code="idempotency_key_reused")
     return earlier.case
 

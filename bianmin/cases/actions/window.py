@@ -11,7 +11,7 @@ from bianmin.cases.actions.base import text as _text
 from bianmin.cases.actions.files import signature_png, store_file
 from bianmin.cases.actions.intake import check_materials
 from bianmin.cases.actions.registry import ActionBody, declare
-from bianmin.cases.clock import overdue_receipt
+from bianmin.cases.clock import overdue_receipt, step_due_of
 from bianmin.cases.lifecycle import APPLICANT
 from bianmin.cases.models import Location, MaterialStatus, Outcome, State, Task
 from bianmin.catalog.models import CaseClass
@@ -110,8 +110,9 @@ def accept(
             promise_date=f"{promise_date:%Y年%m月%d日}",
         )
     if case.case_class == CaseClass.JOINT:
+        step_due = step_due_of(case, start, deadline.date, calendar)
         tasks = Task.objects.bulk_create(
-            Task(case=case, department=d) for d in case.item.joint_departments.all()
+            Task(case=case, department=d, due=step_due) for d in case.item.joint_departments.all()
         )
         loaded(case, "tasks").extend(tasks)
     act.data = {

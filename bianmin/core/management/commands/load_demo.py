@@ -17,9 +17,15 @@ LOADERS = [
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
     "bianmin.ratings.demo",
+    "bianmin.inquiries.demo",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
-CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases", "bianmin.ratings.demo"}
+CASE_LOADERS = {
+    "bianmin.cases.demo",
+    "bianmin.proxy.demo_cases",
+    "bianmin.ratings.demo",
+    "bianmin.inquiries.demo",
+}
 
 
 class Command(BaseCommand):

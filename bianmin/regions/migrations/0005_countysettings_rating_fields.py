@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regions', '0002_county_settings'),
+        ('regions', '0004_merge_inquiry_supervision'),
     ]
 
     operations = [
