@@ -113,6 +113,10 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int, **val
         errors["yellow_threshold_days"] = f"黄灯预警阈值应为 {low}–{high} 个工作日"
     fields = county_fields()
     for name, value in values.items():
+        if name in RATING_TAG_FIELDS:
+            if value is not None and (not isinstance(value, str) or len(value) > 300):
+                errors[name] = "标签不能超过300个字"
+            continue
         if name not in fields:
             errors[name] = "未知参数"
             continue
