@@ -21,3 +21,10 @@ class RatingsConfig(AppConfig):
         from bianmin.workbench.views import COUNTERS
 
         COUNTERS["open_rectifications"] = open_rectification_count
+        # Open rectifications reach the 电子监察 sweep and its manual orders (interfaces.md #2).
+        from django.apps import apps
+
+        if apps.is_installed("bianmin.supervision"):
+            from bianmin.ratings import supervision
+
+            supervision.register()

@@ -378,3 +378,24 @@ def test_a_rating_is_never_edited_or_deleted(api, now):
     with pytest.raises(TypeError):
         rating.delete()
     assert Rating.objects.get().level == 5
+
+
+def test_the_supervision_sweep_sees_an_overdue_rectification(api, now):
+    from bianmin.supervision import sweep
+    from bianmin.supervision.models import Warning
+
+    case = delivered_case(api)
+    api().post(rate_url(case), {"level": 5, "stage": "completion"})
+    rect = Rectification.objects.get()
+    sweep.run(rect.due + dt.timedelta(days=3))
+    warning = Warning.objects.get(subject_kind="rating", subject_ref=str(rect.pk))
+    assert warning.kind == "overdue" and warning.link == f"/ratings/rect/{rect.pk}/"
+    # A supervisor may name it in a manual order; 天度镇's clerk cannot resolve it.
+    from bianmin.supervision.services import SUBJECT_RESOLVERS
+
+    resolve = SUBJECT_RESOLVERS["rating"]
+    assert (
+        resolve(User.objects.get(username="fufeng_supervisor"), str(rect.pk))["region_code"]
+        == case.center.region_id
+    )
+    assert resolve(User.objects.get(username="tiandu_clerk"), str(rect.pk)) is None
