@@ -16,6 +16,8 @@ from bianmin.hall.api import router as hall_router
 from bianmin.inquiries.api import router as inquiries_router
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
+from bianmin.ratings.api import public_router as rating_public_router
+from bianmin.ratings.api import router as ratings_router
 from bianmin.regions.api import router as regions_router
 from bianmin.supervision.api import router as supervision_router
 
@@ -60,6 +62,8 @@ api.add_router("", cases_router)
 api.add_router("", tracking_router)
 api.add_router("", proxy_router)
 api.add_router("", messaging_router)
+api.add_router("", ratings_router)
+api.add_router("", rating_public_router)
 api.add_router("", inquiries_router)
 api.add_router("", hall_router)
 api.add_router("", supervision_router)

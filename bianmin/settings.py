@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "bianmin.portal",
     "bianmin.inquiries",
     "bianmin.devices",
+    "bianmin.ratings",
     "bianmin.hall",
     "bianmin.supervision",
     "bianmin.duty",

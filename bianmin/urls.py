@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.inquiries.urls")),
     path("", include("bianmin.devices.urls")),
+    path("", include("bianmin.ratings.urls")),
     path("", include("bianmin.hall.urls")),
     path("", include("bianmin.duty.urls")),
     path("", include("bianmin.workbench.urls")),

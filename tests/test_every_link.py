@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 from bianmin.cases import demo as demo_cases
 from bianmin.inquiries import demo as demo_inquiries
 from bianmin.proxy import demo_cases as demo_proxy_cases
+from bianmin.ratings import demo as demo_ratings
 
 PASSWORD = "Demo@2026"
 PERSONAS = [
@@ -104,6 +105,7 @@ def demo_with_cases(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_cases.load()
     demo_proxy_cases.load()
+    demo_ratings.load()
     demo_inquiries.load()
 
 

@@ -184,7 +184,8 @@ def render_html(document: Document, request=None, *, reveal: bool = False) -> st
     if not reveal:
         data.update({k: mask_id_number(data[k]) for k in ID_NUMBER_KEYS if data.get(k)})
     url = tracking_url(data["number"], data["query_code"], request)
-    qr = segno.make(url, error="m").png_data_uri(scale=4, border=2)
+    # The QR code opens the tracking page with its rating form; "via=qr" tells the rating its channel.
+    qr = segno.make(url + "&via=qr#rating", error="m").png_data_uri(scale=4, border=2)
     return render_to_string(
         f"cases/documents/{document.kind}.html", {"doc": data, "qr": qr, "tracking_url": url}, request=None
     )

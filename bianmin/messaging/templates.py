@@ -34,6 +34,8 @@ SHIPPED = {
                   f"【{C}】您的办件{{number}}办理结果已送达，感谢您的配合。"),
     "rating_invitation": ("评价邀请", "applicant", False, {"center", "number", "link"},
                           f"【{C}】请为办件{{number}}的服务打分：{{link}}"),
+    "rating_rectification": ("差评整改提醒", "staff", False, {"center", "number", "item", "step", "due"},
+                             "办件{number}（{item}）差评整改：{step}，整改期限{due}，请及时处理。"),
     "handover_arriving": ("交接单到达", "staff", False, {"center", "handover", "agent", "count"},
                           "代办员{agent}交来{count}件办件（交接单 No.{handover}），请接收。"),
     "result_back": ("结果带回", "staff", False, {"center", "handover", "count"},

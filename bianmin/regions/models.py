@@ -197,6 +197,33 @@ class CountySettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
         help_text="办结期限前剩余工作日不多于此数时亮黄灯（0 表示仅到期当天亮黄灯）",
     )
+    # 好差评 (bianmin.ratings): the rating window, the rectification clock and the tag lists.
+    rating_window_days = models.PositiveSmallIntegerField(
+        "评价期限（送达后自然日）",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="送达后多少个自然日内可以评价；过期未评价的保持“未评价”",
+    )
+    rating_contact_days = models.PositiveSmallIntegerField(
+        "差评联系期限（工作日）",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="收到差评后多少个工作日内联系群众核实",
+    )
+    rectification_days = models.PositiveSmallIntegerField(
+        "差评整改期限（工作日）",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="收到差评后多少个工作日内整改完成",
+    )
+    rating_tags_good = models.CharField(
+        "好评标签（用顿号分隔）", max_length=300, blank=True,
+        default="服务效率、服务水平、服务态度、办事指南准确、一次办成",
+    )  # fmt: skip
+    rating_tags_bad = models.CharField(
+        "差评标签（用顿号分隔）", max_length=300, blank=True,
+        default="多次跑腿、态度差、超时办理、材料要求不清、乱收费",
+    )  # fmt: skip
     # 咨询投诉工单 time limits in working days (国办发〔2020〕53号 defaults; 0 = the same working day).
     inquiry_urgent_days = models.PositiveSmallIntegerField(
         "紧急工单答复时限（工作日）",

@@ -70,9 +70,18 @@ SUPERVISION_FIELDS = {
     "step_due_days": ("联办环节时限", 0, 60, "个工作日"),
     "appeal_days": ("红黄牌申诉期限", 1, 30, "个工作日"),
 }
+RATING_FIELDS = {
+    # 好差评 (bianmin.ratings): the rating window after delivery and the rectification clock.
+    "rating_window_days": ("评价期限（送达后）", 1, 90, "天"),
+    "rating_contact_days": ("差评联系期限", 1, 10, "个工作日"),
+    "rectification_days": ("差评整改期限", 1, 30, "个工作日"),
+}
+# The tag lists (text, not numbers): their own form fields; blank keeps the county's list.
+RATING_TAG_FIELDS = ("rating_tags_good", "rating_tags_bad")
 COUNTY_SECTIONS = {
     "咨询投诉工单时限": INQUIRY_LIMITS,
     "电子监察": SUPERVISION_FIELDS,
+    "好差评": RATING_FIELDS,
 }
 
 
@@ -104,6 +113,10 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int, **val
         errors["yellow_threshold_days"] = f"黄灯预警阈值应为 {low}–{high} 个工作日"
     fields = county_fields()
     for name, value in values.items():
+        if name in RATING_TAG_FIELDS:
+            if value is not None and (not isinstance(value, str) or len(value) > 300):
+                errors[name] = "标签不能超过300个字"
+            continue
         if name not in fields:
             errors[name] = "未知参数"
             continue
@@ -116,7 +129,7 @@ def update_county_settings(user, code: str, *, yellow_threshold_days: int, **val
         raise Invalid("输入有误", fields=errors)
     settings.yellow_threshold_days = yellow_threshold_days
     for name, value in values.items():
-        if value is not None:
+        if value is not None and value != "":  # blank keeps the county's value
             setattr(settings, name, value)
     settings.updated_by = user
     settings.save()

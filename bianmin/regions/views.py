@@ -27,6 +27,16 @@ class CountySettingsForm(forms.Form):
         },
     )
 
+    # 好差评 tag lists (bianmin.ratings), text separated by 、; blank keeps the county's list.
+    rating_tags_good = forms.CharField(
+        label="好评标签", required=False, max_length=300, help_text="用顿号分隔，例如：服务效率、服务态度",
+        error_messages={"max_length": "不能超过300个字"},
+    )  # fmt: skip
+    rating_tags_bad = forms.CharField(
+        label="差评标签", required=False, max_length=300, help_text="用顿号分隔，例如：多次跑腿、态度差",
+        error_messages={"max_length": "不能超过300个字"},
+    )  # fmt: skip
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One optional field per county parameter (regions.services.COUNTY_SECTIONS); blank keeps the value.
@@ -45,8 +55,11 @@ class CountySettingsForm(forms.Form):
             )
 
     def sections(self):
+        out = [(title, [self[name] for name in fields]) for title, fields in services.COUNTY_SECTIONS.items()]
+        # The 好差评 section also holds its two tag lists (text fields).
         return [
-            (title, [self[name] for name in fields]) for title, fields in services.COUNTY_SECTIONS.items()
+            (title, fields + [self[n] for n in services.RATING_TAG_FIELDS] if title == "好差评" else fields)
+            for title, fields in out
         ]
 
 
@@ -65,6 +78,7 @@ def county_settings(request, code: str):
     effective = current.yellow_threshold_days if saved else yellow_threshold(code)
     initial = {"yellow_threshold_days": effective}
     initial.update({name: getattr(current, name) for name in services.county_fields()})
+    initial.update({name: getattr(current, name) for name in services.RATING_TAG_FIELDS})
     form = CountySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

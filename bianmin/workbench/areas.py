@@ -27,6 +27,12 @@ AREAS: dict[str, list[Area]] = {
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
         Area("电子监察", "预警、督办单、红黄牌与督办台账（阈值按本县参数）", "supervision:desk"),
+        Area(
+            "差评整改",
+            "辖区差评的整改进度；无效差评申请与延期由监察审核",
+            "ratings:queue",
+            counter="open_rectifications",
+        ),
         Area("统计分析", "受理量、按期办结率、满意度"),
         Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
@@ -38,6 +44,12 @@ AREAS: dict[str, list[Area]] = {
         Area("本部门待办", "已受理、由本部门牵头审批的办件", queue="department"),
         Area("待我会签", "联办件中等待本部门会签的任务", queue="joint-tasks"),
         Area("上报件", "乡镇初审后上报本部门决定的办件", queue="escalated"),
+        Area(
+            "差评整改",
+            "本部门决定的办件收到的差评：核实、整改、回访",
+            "ratings:queue",
+            counter="open_rectifications",
+        ),
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
         Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
@@ -49,6 +61,13 @@ AREAS: dict[str, list[Area]] = {
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("大厅设备", "窗口评价器、取号机、大厅显示屏的链接发放与停用", "devices:list"),
+        Area(
+            "差评整改",
+            "群众差评的核实、整改、回访；超期的标红",
+            "ratings:queue",
+            counter="open_rectifications",
+        ),
+        Area("好差评公示", "各中心本月评价、群众留言与差评整改公示", "ratings:board_index"),
         Area("大厅设置", "取号类别、预约时段与名额、爽约规则、赶集服务", "hall:manage"),
         Area("排班与去向", "按月排班（AB岗）、本中心人员的签到和去向、签到二维码", "duty:centers"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
@@ -78,6 +97,7 @@ AREAS: dict[str, list[Area]] = {
             "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
         ),
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
+        Area("代录评价", "群众电话或纸质评价表的评价（不能代录本人经办的办件）", "ratings:record"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
     ],
     Role.AGENT: [

@@ -16,10 +16,16 @@ LOADERS = [
     "bianmin.duty.demo",
     "bianmin.cases.demo",
     "bianmin.proxy.demo_cases",
+    "bianmin.ratings.demo",
     "bianmin.inquiries.demo",
 ]
 # Loaders of sample work (cases), which --no-cases leaves out: tests count cases from zero.
-CASE_LOADERS = {"bianmin.cases.demo", "bianmin.proxy.demo_cases", "bianmin.inquiries.demo"}
+CASE_LOADERS = {
+    "bianmin.cases.demo",
+    "bianmin.proxy.demo_cases",
+    "bianmin.ratings.demo",
+    "bianmin.inquiries.demo",
+}
 
 
 class Command(BaseCommand):
