@@ -162,11 +162,14 @@ def api(demo):
 def pytest_collection_modifyitems(config, items):
     """Tests of the PostgreSQL server itself (pg_dump, pg_restore) belong to CI's PostgreSQL run: on SQLite
     they are deselected (not skipped: they do not apply there, and the other run executes them)."""
+
     # A transactional test without serialized_rollback flushes the database (content types included) when it
     # ends; a serialized_rollback test after it then fails to restore. Those flushing tests run last.
     def flushes(item) -> bool:
         marker = item.get_closest_marker("django_db")
-        return bool(marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"))
+        return bool(
+            marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback")
+        )
 
     items.sort(key=flushes)
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

@@ -3,6 +3,7 @@ and service time on the timeline) and the outreach the clerk is serving at today
 
 Nothing in `cases` calls this: it subscribes to the receive action's in-transaction hook."""
 
+from django.db.models import DateTimeField, Value
 from django.utils import timezone
 
 from bianmin.cases import hooks
@@ -25,14 +26,24 @@ def link_ticket_and_outreach(acted: hooks.Acted) -> None:
         return
     now = clock.now()
     today = timezone.localdate(now)
-    ticket = (
-        Ticket.objects.select_for_update()
-        .filter(called_by=actor, status=TicketStatus.CALLED, case__isnull=True, day=today)
-        .order_by("-called_at")
-        .first()
+    # One read for the common case (no ticket called, no outreach today): both candidates in one UNION.
+    ticket_ids = (
+        Ticket.objects.filter(called_by=actor, status=TicketStatus.CALLED, case__isnull=True, day=today)
+        .order_by()
+        .values_list(Value("ticket"), "pk", "called_at")
     )
+    duty_ids = (
+        OutreachDuty.objects.filter(user=actor, day=today)
+        .order_by()
+        .values_list(Value("duty"), "pk", Value(None, output_field=DateTimeField()))
+    )
+    found = list(ticket_ids.union(duty_ids, all=True).order_by())
+    tickets = sorted((row for row in found if row[0] == "ticket"), key=lambda row: row[2], reverse=True)
+    duties = [row[1] for row in found if row[0] == "duty"]
+    ticket = None
+    if tickets and Ticket.objects.filter(pk=tickets[0][1], case__isnull=True).update(case=case):
+        ticket = Ticket.objects.get(pk=tickets[0][1])
     if ticket is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(case=case)
         waiting = int((ticket.called_at - ticket.taken_at).total_seconds())
         service = int((case.received_at - ticket.called_at).total_seconds())
         record_event(
@@ -40,7 +51,7 @@ def link_ticket_and_outreach(acted: hooks.Acted) -> None:
             note=f"排队号{ticket.number}：等候{_minutes(waiting)}，叫号至收件{_minutes(service)}",
             data={"ticket": ticket.number, "waiting_seconds": waiting, "service_seconds": service},
         )  # fmt: skip
-    duty = OutreachDuty.objects.select_related("outreach").filter(user=actor, day=today).first()
+    duty = OutreachDuty.objects.select_related("outreach").filter(pk=duties[0]).first() if duties else None
     if duty is not None:
         OutreachCase.objects.create(case=case, outreach=duty.outreach, day=today)
         record_event(

@@ -191,5 +191,6 @@ def test_intake_runs_a_bounded_number_of_queries(api, now):
     body = intake(item, n=2)
     with CaptureQueriesContext(connection) as queries:
         assert clerk.post("cases", body).status_code == 201
-    # Auth 2, center + item 5, numbering 3, case + materials + chain head + event 4, the outbox message 1 …
-    assert len(queries) <= 20, "\n".join(q["sql"][:160] for q in queries)
+    # Auth 2, center + item 5, numbering 3, case + materials + chain head + event 4, the outbox message 2,
+    # the hall's one look-up for a called ticket or an outreach duty (a UNION of both), savepoints 2 …
+    assert len(queries) <= 21, "\n".join(q["sql"][:160] for q in queries)
