@@ -15,7 +15,7 @@ from bianmin.devices.models import DeviceKind
 from bianmin.ratings import services
 from bianmin.ratings.models import Rating, Rectification
 from bianmin.regions.models import CountySettings, Region, Window
-from tests.ratings.test_ratings import committed, delivered_case
+from tests.ratings.test_ratings import committed, delivered_case, rate_url
 
 PASSWORD = "Demo@2026"
 FUFENG = "610324000000"
@@ -220,3 +220,20 @@ def test_public_board_masks_what_a_citizen_typed_and_stays_bounded(api, now, dja
     assert page.status_code == 200 and "139****5678" in body and "13912345678" not in body
     assert "张*兰" in body and "张秀兰" not in body
     assert Client().get("/board/NOPE/").status_code == 404
+
+
+def test_hall_screen_and_the_center_page_carry_the_months_rating_figures(api, now):
+    good, bad = delivered_case(api, n=1), delivered_case(api, n=2)
+    for case, level in ((good, 1), (bad, 5)):
+        rated = api().post(rate_url(case), {"level": level, "stage": "completion"})
+        assert rated.status_code == 201, rated.content
+    center = good.center
+    director = User.objects.get(username="famen_director")
+    _, token = devices.issue(director, center, DeviceKind.HALL_SCREEN, "大厅屏")
+    screen = Client()
+    screen.get(f"/device/{token}/")
+    for page in (screen.get("/hall/screen/"), Client().get(f"/centers/{center.code}/")):
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert "评价 <strong>2</strong> 次" in body and "满意率 <strong>50%</strong>" in body
+        assert "差评 <strong>1</strong> 件" in body and f"/board/{center.code}/" in body

@@ -35,3 +35,15 @@ def rating_box(context, case, code):
         "bad_tags": bad, "given": given, "csrf_token": context.get("csrf_token"), "data": {}, "errors": {},
         "messages": context.get("messages"),
     }  # fmt: skip
+
+
+@register.inclusion_tag("ratings/partials/board_summary.html")
+def rating_summary(center):
+    """This month's 好差评 figures of a center with a link to its full board (hall screen, 六公开 page)."""
+    from bianmin.core import clock
+    from bianmin.ratings import figures
+
+    today = clock.today()
+    first = today.replace(day=1)
+    return {"center": center, "first": first, "today": today,
+            "month": figures.center_figures(center.pk, first, today)}  # fmt: skip
