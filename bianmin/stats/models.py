@@ -79,6 +79,9 @@ class Fact(Measures):
             models.Index(fields=["staff_id", "day"], name="stats_fact_staff_day"),
         ]
 
+    def __str__(self):
+        return f"{self.day}·{self.center_id}·{self.item_id}·{self.staff_id}"
+
 
 class CenterDay(Measures):
     day = models.DateField("日期")
@@ -99,6 +102,9 @@ class CenterDay(Measures):
             models.Index(fields=["county", "day"], name="stats_cd_county_day"),
             models.Index(fields=["center_id", "day"], name="stats_cd_center_day"),
         ]
+
+    def __str__(self):
+        return f"{self.day}·{self.center_id}·{self.channel}·{self.case_class}"
 
 
 class AssessmentWeights(models.Model):
