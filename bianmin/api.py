@@ -14,6 +14,7 @@ from bianmin.core import errors
 from bianmin.messaging.api import router as messaging_router
 from bianmin.proxy.api import router as proxy_router
 from bianmin.regions.api import router as regions_router
+from bianmin.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="便民服务 Bianmin API",
@@ -56,3 +57,4 @@ api.add_router("", cases_router)
 api.add_router("", tracking_router)
 api.add_router("", proxy_router)
 api.add_router("", messaging_router)
+api.add_router("", stats_router)
