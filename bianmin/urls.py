@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),
+    path("stats/", include("bianmin.stats.urls")),
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.workbench.urls")),
 ]

@@ -26,8 +26,10 @@ AREAS: dict[str, list[Area]] = {
     Role.SUPERVISOR: [
         Area("辖区全部办件", "辖区内各中心的办件及红黄灯（只读）", queue="subtree"),
         Area("电子监察", "全县办件的红黄灯预警与督办"),
-        Area("统计分析", "受理量、按期办结率、满意度"),
-        Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
+        Area("统计分析", "受理量、按期办结率、满意度；点击数字查看办件", "stats:dashboard"),
+        Area("月报", "各乡镇与全县的月度报表（Excel、PDF）", "stats:report"),
+        Area("绩效考核", "各中心人员、窗口的月度考核得分与排名", "stats:assessment"),
+        Area("台账导出", "办件登记台账：本月收件的每一件（Excel）", "stats:ledger"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
         Area("代办台账", "各村代办件数与往返用时，慢的村一目了然", "proxy:register"),
         Area("消息记录", "辖区发给群众的短信；发送失败的可重发", "messaging:log", counter="failed_messages"),
@@ -39,10 +41,14 @@ AREAS: dict[str, list[Area]] = {
         Area("暂停计时", "听证、检测、公示等特别程序中的办件", queue="suspended"),
         Area("即将到期", "办结期限临近、亮黄灯的办件（天数按本县参数）", queue="due-soon"),
         Area("已超期", "超过办结期限仍未办结（红灯）", queue="overdue"),
+        Area("我的考核", "本人本月的考核得分与明细", "stats:assessment"),
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
         Area("延期审批", "审批人员提交的延长办理期限申请", queue="extension-requests"),
+        Area("统计分析", "本中心各部门、各人员的办件量与按期办结率", "stats:dashboard"),
+        Area("月报", "本乡镇的月度报表（Excel、PDF）", "stats:report"),
+        Area("绩效考核", "本中心人员与窗口的月度考核", "stats:assessment"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
             "消息记录",
@@ -59,6 +65,7 @@ AREAS: dict[str, list[Area]] = {
         Area("今日收件", "今天本中心收到的全部申请", queue="received-today"),
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
+        Area("我的考核", "本人本月的考核得分与明细", "stats:assessment"),
     ],
     Role.AGENT: [
         Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),
