@@ -2,8 +2,9 @@
 
 Two tables with the same columns and the same writer (bianmin.stats.rollup): `Fact`, fine grained (day ×
 center × lead department × item × channel × class × staff × village), for drill-down by department, item,
-staff and village; and `CenterDay` (day × center × channel × class), small, which the dashboards and the
-API's region totals read. Keys are plain integers/strings (0 / "" for none), so a key never holds a NULL
+staff and village; `CenterDay` (day × center × channel × class), small, and `CenterMonth` (the same by month),
+tiny: the dashboards and the API's region totals read whole months from CenterMonth and the days at the
+period's edges from CenterDay. Keys are plain integers/strings (0 / "" for none), so a key never holds a NULL
 and the unique constraint really is one row per key on SQLite and PostgreSQL.
 """
 
@@ -105,6 +106,29 @@ class CenterDay(Measures):
 
     def __str__(self):
         return f"{self.day}·{self.center_id}·{self.channel}·{self.case_class}"
+
+
+class CenterMonth(Measures):
+    """CenterDay summed by calendar month (`month` is its first day): what whole months and trends read."""
+
+    month = models.DateField("月份（首日）")
+    county = models.CharField("县（区）", max_length=12)
+    center_id = models.IntegerField("中心")
+    channel = models.CharField("渠道", max_length=10)
+    case_class = models.CharField("办件类型", max_length=10)
+
+    class Meta:
+        verbose_name = "统计汇总（中心·月）"
+        verbose_name_plural = "统计汇总（中心·月）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "center_id", "channel", "case_class"], name="stats_centermonth_key"
+            )
+        ]
+        indexes = [models.Index(fields=["center_id", "month"], name="stats_cm_center_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}·{self.center_id}·{self.channel}·{self.case_class}"
 
 
 class AssessmentWeights(models.Model):

@@ -21,7 +21,7 @@ from bianmin.core import clock
 from bianmin.core.errors import Forbidden, Invalid, NotFound
 from bianmin.regions.models import Center, Department, Level, Region
 from bianmin.stats.indicators import overdue_q, values
-from bianmin.stats.models import MEASURES, CenterDay, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
 
 GROUPS = ("region", "center", "department", "item", "channel", "staff", "day", "month")
 LEVELS = ("township", "village")
@@ -129,12 +129,63 @@ def as_of(date_to: dt.date) -> dt.date:
     return min(date_to, clock.today())
 
 
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def split(date_from: dt.date, date_to: dt.date) -> tuple[tuple[dt.date, dt.date] | None, list[tuple]]:
+    """The whole months inside the period (the first days of the first and the last), and the days left."""
+    first = date_from if date_from.day == 1 else _month_end(date_from) + dt.timedelta(days=1)
+    last = date_to.replace(day=1)
+    if _month_end(date_to) != date_to:
+        last = (last - dt.timedelta(days=1)).replace(day=1)
+    if first > last:
+        return None, [(date_from, date_to)]
+    edges = []
+    if date_from < first:
+        edges.append((date_from, first - dt.timedelta(days=1)))
+    if _month_end(last) < date_to:
+        edges.append((_month_end(last) + dt.timedelta(days=1), date_to))
+    return (first, last), edges
+
+
+def rollup_rows(ids, date_from, date_to, field: str | None = None) -> list[tuple]:
+    """[(key, measures)] over the period: CenterMonth for its whole months, CenterDay for the days left.
+    `field` is None (one total), center_id, channel, day or month; one key may come in several rows."""
+    months, edges = split(date_from, date_to)
+    if field == "day":
+        months, edges = None, [(date_from, date_to)]
+    parts = []
+    if months:
+        rows = CenterMonth.objects.filter(center_id__in=ids, month__gte=months[0], month__lte=months[1])
+        parts.append((rows, "month"))
+    if edges:
+        days = Q()
+        for a, b in edges:
+            days |= Q(day__gte=a, day__lte=b)
+        parts.append((CenterDay.objects.filter(days, center_id__in=ids), "day"))
+    out = []
+    for rows, unit in parts:
+        if field is None:
+            out.append((None, _clean(rows.aggregate(**_sums()))))
+            continue
+        name = field
+        if field == "month" and unit == "day":
+            rows, name = rows.annotate(m=TruncMonth("day")), "m"
+        for row in rows.values(name).annotate(**_sums()).order_by():
+            key = row.pop(name)
+            if isinstance(key, dt.datetime):
+                key = key.date()
+            out.append((key, _clean(row)))
+    return out
+
+
 def totals(area: Area, date_from: dt.date, date_to: dt.date) -> dict:
     """The summed measures of the area's centers over the period, with the overdue count."""
-    row = CenterDay.objects.filter(
-        center_id__in=area.center_ids, day__gte=date_from, day__lte=date_to
-    ).aggregate(**_sums())
-    out = _clean(row)
+    out = _empty()
+    for _, row in rollup_rows(area.center_ids, date_from, date_to):
+        for k, v in row.items():
+            out[k] += v
     out["overdue_open"] = overdue(area.center_ids, as_of(date_to))
     return out
 
@@ -162,16 +213,8 @@ def grouped(area: Area, date_from, date_to, group_by: str, level: str | None = N
             entry[k] += v or 0
 
     if group_by in ("center", "channel", "day", "month") or (group_by == "region" and level != "village"):
-        field = {"center": "center_id", "region": "center_id", "channel": "channel", "day": "day"}.get(
-            group_by
-        )
-        rows = CenterDay.objects.filter(period)
-        if group_by == "month":
-            rows = rows.annotate(month=TruncMonth("day"))
-            field = "month"
-        for row in rows.values(field).annotate(**_sums()).order_by():
-            key = row.pop(field)
-            row = _clean(row)
+        field = {"center": "center_id", "region": "center_id", "channel": "channel"}.get(group_by, group_by)
+        for key, row in rollup_rows(ids, date_from, date_to, field):
             if group_by == "center":
                 add(by_center[key].code, by_center[key].name, row)
             elif group_by == "region":
@@ -182,8 +225,7 @@ def grouped(area: Area, date_from, date_to, group_by: str, level: str | None = N
             elif group_by == "day":
                 add(key.isoformat(), key.isoformat(), row)
             else:
-                month = key.date() if isinstance(key, dt.datetime) else key
-                add(f"{month:%Y-%m}", f"{month:%Y年%m月}", row)
+                add(f"{key:%Y-%m}", f"{key:%Y年%m月}", row)
         if group_by == "center":
             for center_id, n in overdue(ids, when, "center_id").items():
                 overdue_by[by_center[center_id].code] = n

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from bianmin.cases.clock import current_calendar
@@ -27,7 +27,7 @@ from bianmin.cases.hooks import IN_TRANSACTION, subscribe
 from bianmin.cases.models import Case, Event
 from bianmin.catalog.models import Item
 from bianmin.core import clock
-from bianmin.stats.models import MEASURES, CenterDay, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
 
 FACT_KEY = (
     "day",
@@ -41,6 +41,7 @@ FACT_KEY = (
     "village",
 )
 CENTER_KEY = ("day", "county", "center_id", "channel", "case_class")
+MONTH_KEY = ("month", "county", "center_id", "channel", "case_class")
 COUNTED = ("receive", "accept", "complete", "refuse", "withdraw", "escalate", "request_supplement")
 EVENT_MEASURE = {"accept": "accepted", "refuse": "refused", "withdraw": "withdrawn", "escalate": "escalated"}
 
@@ -150,8 +151,12 @@ def apply(deltas: dict[tuple, Counter]) -> None:
     for key, counts in deltas.items():
         _bump(Fact, dict(zip(FACT_KEY, key, strict=True)), counts)
         centers[(key[0], key[1], key[2], key[5], key[6])].update(counts)
+    months: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in centers.items():
         _bump(CenterDay, dict(zip(CENTER_KEY, key, strict=True)), counts)
+        months[(key[0].replace(day=1), *key[1:])].update(counts)
+    for key, counts in months.items():
+        _bump(CenterMonth, dict(zip(MONTH_KEY, key, strict=True)), counts)
 
 
 @subscribe(IN_TRANSACTION, COUNTED)
@@ -261,7 +266,36 @@ def rebuild(date_from: dt.date, date_to: dt.date, batch: int = 5000) -> int:
             )
             while chunk := _take(objs, batch):
                 model.objects.bulk_create(chunk)
+        rebuild_months(date_from, date_to)
     return len(facts)
+
+
+def rebuild_months(date_from: dt.date, date_to: dt.date) -> None:
+    """CenterMonth for every month touching [date_from, date_to], summed from CenterDay (set-based)."""
+    first = date_from.replace(day=1)
+    last = (date_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    CenterMonth.objects.filter(month__gte=first, month__lte=last).delete()
+    rows = (
+        CenterDay.objects.filter(day__gte=first, day__lte=last)
+        .annotate(m=TruncMonth("day"))
+        .values("m", "county", "center_id", "channel", "case_class")
+        .annotate(**{"s_" + m: Sum(m) for m in MEASURES})
+        .order_by()
+    )
+    CenterMonth.objects.bulk_create(
+        (
+            CenterMonth(
+                month=r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"],
+                county=r["county"],
+                center_id=r["center_id"],
+                channel=r["channel"],
+                case_class=r["case_class"],
+                **{m: r["s_" + m] or 0 for m in MEASURES},
+            )
+            for r in rows.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
 
 
 def _take(iterator, n):

@@ -142,6 +142,12 @@ def dashboard(request):
                 + "?"
                 + urlencode({"region": row["key"], "from": date_from, "to": date_to})
             )
+    up = None
+    if region.parent_id:
+        try:
+            up = query.area_for(request.user, region.parent_id).region
+        except ApiError:
+            up = None  # above the user's scope: no link up
     by_department = by_staff = None
     if region.level >= Level.TOWNSHIP:
         by_department = _rows(
@@ -174,6 +180,7 @@ def dashboard(request):
         {
             "area": area,
             "region": region,
+            "up": up,
             "date_from": date_from,
             "date_to": date_to,
             "before_from": before_from,

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bianmin.stats.models import MEASURES, CenterDay, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
 from bianmin.stats.rollup import FACT_KEY, rebuild
 from tests.cases.factories import make_item
 
@@ -29,7 +29,11 @@ def table(model, key):
 
 
 def snapshot():
-    return table(Fact, FACT_KEY), table(CenterDay, ("day", "county", "center_id", "channel", "case_class"))
+    return (
+        table(Fact, FACT_KEY),
+        table(CenterDay, ("day", "county", "center_id", "channel", "case_class")),
+        table(CenterMonth, ("month", "county", "center_id", "channel", "case_class")),
+    )
 
 
 def test_incremental_equals_rebuild_on_random_lifecycles(demo, django_db_blocker):
