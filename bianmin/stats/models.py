@@ -131,6 +131,36 @@ class CenterMonth(Measures):
         return f"{self.month:%Y-%m}·{self.center_id}·{self.channel}·{self.case_class}"
 
 
+class StaffMonth(Measures):
+    """Fact summed by month, center, lead department and staff: the per-department and per-staff splits
+    and the assessment read whole months here."""
+
+    month = models.DateField("月份（首日）")
+    county = models.CharField("县（区）", max_length=12)
+    center_id = models.IntegerField("中心")
+    department_id = models.IntegerField("牵头部门", default=0)
+    staff_id = models.IntegerField("经办人", default=0)
+    channel = models.CharField("渠道", max_length=10)
+    case_class = models.CharField("办件类型", max_length=10)
+
+    class Meta:
+        verbose_name = "统计汇总（人员·月）"
+        verbose_name_plural = "统计汇总（人员·月）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "center_id", "department_id", "staff_id", "channel", "case_class"],
+                name="stats_staffmonth_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["center_id", "month"], name="stats_sm_center_month"),
+            models.Index(fields=["staff_id", "month"], name="stats_sm_staff_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}·{self.center_id}·{self.department_id}·{self.staff_id}"
+
+
 class AssessmentWeights(models.Model):
     """绩效考核的权重（每县一行；没有行时用默认值 DEFAULT_WEIGHTS）。"""
 

@@ -21,7 +21,7 @@ from bianmin.core import clock
 from bianmin.core.errors import Forbidden, Invalid, NotFound
 from bianmin.regions.models import Center, Department, Level, Region
 from bianmin.stats.indicators import overdue_q, values
-from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact, StaffMonth
 
 GROUPS = ("region", "center", "department", "item", "channel", "staff", "day", "month")
 LEVELS = ("township", "village")
@@ -149,21 +149,23 @@ def split(date_from: dt.date, date_to: dt.date) -> tuple[tuple[dt.date, dt.date]
     return (first, last), edges
 
 
-def rollup_rows(ids, date_from, date_to, field: str | None = None) -> list[tuple]:
+def rollup_rows(ids, date_from, date_to, field: str | None = None, fine: bool = False) -> list[tuple]:
     """[(key, measures)] over the period: CenterMonth for its whole months, CenterDay for the days left.
-    `field` is None (one total), center_id, channel, day or month; one key may come in several rows."""
+    `field` is None (one total), center_id, channel, day or month; one key may come in several rows.
+    With `fine`, StaffMonth and Fact instead (for department_id and staff_id)."""
+    monthly, daily = (StaffMonth, Fact) if fine else (CenterMonth, CenterDay)
     months, edges = split(date_from, date_to)
     if field == "day":
         months, edges = None, [(date_from, date_to)]
     parts = []
     if months:
-        rows = CenterMonth.objects.filter(center_id__in=ids, month__gte=months[0], month__lte=months[1])
+        rows = monthly.objects.filter(center_id__in=ids, month__gte=months[0], month__lte=months[1])
         parts.append((rows, "month"))
     if edges:
         days = Q()
         for a, b in edges:
             days |= Q(day__gte=a, day__lte=b)
-        parts.append((CenterDay.objects.filter(days, center_id__in=ids), "day"))
+        parts.append((daily.objects.filter(days, center_id__in=ids), "day"))
     out = []
     for rows, unit in parts:
         if field is None:
@@ -244,9 +246,13 @@ def grouped(area: Area, date_from, date_to, group_by: str, level: str | None = N
         field = {"department": "department_id", "item": "item_id", "staff": "staff_id", "region": "village"}[
             group_by
         ]
-        for row in Fact.objects.filter(period).values(field).annotate(**_sums()).order_by():
-            key = row.pop(field)
-            add(key, "", _clean(row))
+        if group_by in ("department", "staff"):
+            for key, row in rollup_rows(ids, date_from, date_to, field, fine=True):
+                add(key, "", row)
+        else:
+            for row in Fact.objects.filter(period).values(field).annotate(**_sums()).order_by():
+                key = row.pop(field)
+                add(key, "", _clean(row))
         case_field = {"department": "lead_department_id", "item": "item_id", "region": "village_id"}.get(
             group_by
         )

@@ -27,7 +27,7 @@ from bianmin.cases.hooks import IN_TRANSACTION, subscribe
 from bianmin.cases.models import Case, Event
 from bianmin.catalog.models import Item
 from bianmin.core import clock
-from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact, StaffMonth
 
 FACT_KEY = (
     "day",
@@ -42,6 +42,7 @@ FACT_KEY = (
 )
 CENTER_KEY = ("day", "county", "center_id", "channel", "case_class")
 MONTH_KEY = ("month", "county", "center_id", "channel", "case_class")
+STAFF_KEY = ("month", "county", "center_id", "department_id", "staff_id", "channel", "case_class")
 COUNTED = ("receive", "accept", "complete", "refuse", "withdraw", "escalate", "request_supplement")
 EVENT_MEASURE = {"accept": "accepted", "refuse": "refused", "withdraw": "withdrawn", "escalate": "escalated"}
 
@@ -148,9 +149,13 @@ def _bump(model, key: dict, counts: dict) -> None:
 
 def apply(deltas: dict[tuple, Counter]) -> None:
     centers: dict[tuple, Counter] = defaultdict(Counter)
+    staff: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in deltas.items():
         _bump(Fact, dict(zip(FACT_KEY, key, strict=True)), counts)
         centers[(key[0], key[1], key[2], key[5], key[6])].update(counts)
+        staff[(key[0].replace(day=1), key[1], key[2], key[3], key[7], key[5], key[6])].update(counts)
+    for key, counts in staff.items():
+        _bump(StaffMonth, dict(zip(STAFF_KEY, key, strict=True)), counts)
     months: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in centers.items():
         _bump(CenterDay, dict(zip(CENTER_KEY, key, strict=True)), counts)
@@ -270,32 +275,38 @@ def rebuild(date_from: dt.date, date_to: dt.date, batch: int = 5000) -> int:
     return len(facts)
 
 
-def rebuild_months(date_from: dt.date, date_to: dt.date) -> None:
-    """CenterMonth for every month touching [date_from, date_to], summed from CenterDay (set-based)."""
-    first = date_from.replace(day=1)
+def _month_span(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
     last = (date_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    CenterMonth.objects.filter(month__gte=first, month__lte=last).delete()
-    rows = (
-        CenterDay.objects.filter(day__gte=first, day__lte=last)
-        .annotate(m=TruncMonth("day"))
-        .values("m", "county", "center_id", "channel", "case_class")
-        .annotate(**{"s_" + m: Sum(m) for m in MEASURES})
-        .order_by()
-    )
-    CenterMonth.objects.bulk_create(
-        (
-            CenterMonth(
-                month=r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"],
-                county=r["county"],
-                center_id=r["center_id"],
-                channel=r["channel"],
-                case_class=r["case_class"],
-                **{m: r["s_" + m] or 0 for m in MEASURES},
-            )
-            for r in rows.iterator(chunk_size=5000)
-        ),
-        batch_size=5000,
-    )
+    return date_from.replace(day=1), last
+
+
+def rebuild_months(date_from: dt.date, date_to: dt.date) -> None:
+    """CenterMonth and StaffMonth for every month touching [date_from, date_to], summed from the daily
+    tables (set-based: one GROUP BY each)."""
+    first, last = _month_span(date_from, date_to)
+    for model, source, names in (
+        (CenterMonth, CenterDay, ("county", "center_id", "channel", "case_class")),
+        (StaffMonth, Fact, ("county", "center_id", "department_id", "staff_id", "channel", "case_class")),
+    ):
+        model.objects.filter(month__gte=first, month__lte=last).delete()
+        rows = (
+            source.objects.filter(day__gte=first, day__lte=last)
+            .annotate(m=TruncMonth("day"))
+            .values("m", *names)
+            .annotate(**{"s_" + m: Sum(m) for m in MEASURES})
+            .order_by()
+        )
+        model.objects.bulk_create(
+            (
+                model(
+                    month=r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"],
+                    **{n: r[n] for n in names},
+                    **{m: r["s_" + m] or 0 for m in MEASURES},
+                )
+                for r in rows.iterator(chunk_size=5000)
+            ),
+            batch_size=5000,
+        )
 
 
 def _take(iterator, n):

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact
+from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact, StaffMonth
 from bianmin.stats.rollup import FACT_KEY, rebuild
 from tests.cases.factories import make_item
 
@@ -33,6 +33,9 @@ def snapshot():
         table(Fact, FACT_KEY),
         table(CenterDay, ("day", "county", "center_id", "channel", "case_class")),
         table(CenterMonth, ("month", "county", "center_id", "channel", "case_class")),
+        table(
+            StaffMonth, ("month", "county", "center_id", "department_id", "staff_id", "channel", "case_class")
+        ),
     )
 
 
