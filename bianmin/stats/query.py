@@ -26,6 +26,7 @@ from bianmin.stats.models import MEASURES, CenterDay, CenterMonth, Fact, StaffMo
 GROUPS = ("region", "center", "department", "item", "channel", "staff", "day", "month")
 LEVELS = ("township", "village")
 MAX_DAYS = 5 * 366
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 CHANNEL_NAMES = {
     "window": "窗口",
     "online": "网上",
@@ -97,6 +98,9 @@ def check_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
     today = clock.today()
     date_to = date_to or today
     date_from = date_from or date_to.replace(day=1)
+    for name, day in (("from", date_from), ("to", date_to)):
+        if not EARLIEST <= day <= LATEST:
+            raise Invalid("日期超出范围", fields={name: f"日期应在 {EARLIEST} 至 {LATEST} 之间"})
     if date_from > date_to:
         raise Invalid("起始日期不能晚于截止日期", fields={"from": "起始日期不能晚于截止日期"})
     if (date_to - date_from).days > MAX_DAYS:
@@ -182,13 +186,14 @@ def rollup_rows(ids, date_from, date_to, field: str | None = None, fine: bool = 
     return out
 
 
-def totals(area: Area, date_from: dt.date, date_to: dt.date) -> dict:
-    """The summed measures of the area's centers over the period, with the overdue count."""
+def totals(area: Area, date_from: dt.date, date_to: dt.date, with_overdue: bool = True) -> dict:
+    """The summed measures of the area's centers over the period, with the overdue count (None without:
+    a past period's overdue count cannot be read off today's open cases)."""
     out = _empty()
     for _, row in rollup_rows(area.center_ids, date_from, date_to):
         for k, v in row.items():
             out[k] += v
-    out["overdue_open"] = overdue(area.center_ids, as_of(date_to))
+    out["overdue_open"] = overdue(area.center_ids, as_of(date_to)) if with_overdue else None
     return out
 
 

@@ -40,7 +40,7 @@ def report_data(area, first: dt.date, last: dt.date) -> dict:
     before_last = first - dt.timedelta(days=1)
     before_first = before_last.replace(day=1)
     now_t = query.totals(area, first, last)
-    before_t = query.totals(area, before_first, before_last)
+    before_t = query.totals(area, before_first, before_last, with_overdue=False)
     year_t = query.totals(area, first.replace(month=1, day=1), last)
     now_v, before_v, year_v = values(now_t), values(before_t), values(year_t)
     rows = [

@@ -126,7 +126,7 @@ def dashboard(request):
         return _problem(request, exc)
     before_from, before_to = previous(date_from, date_to)
     now_totals = query.totals(area, date_from, date_to)
-    before_totals = query.totals(area, before_from, before_to)
+    before_totals = query.totals(area, before_from, before_to, with_overdue=False)
     region = area.region
     # Children: townships of a county, else the centers; a township also splits by department and staff.
     if region.level <= Level.COUNTY:

@@ -93,5 +93,5 @@ def run(items: dict, plan: str, kind: str, channel: str, start: dt.date, gap: in
         step(mz, "escalate", {"opinion": "符合条件"})
         return step(county, "complete", outcome)
     if plan == "complete_late":
-        offset[0] += 15
+        offset[0] += 30
     step(mz, "complete", outcome)

@@ -104,6 +104,8 @@ def test_scope(api, generated):
         ("group_by=center&level=village", "level"),
         ("from=2026-05-01&to=2026-04-01", "from"),
         ("from=2020-01-01&to=2026-01-01", "to"),
+        ("from=9999-12-01&to=9999-12-31", "from"),
+        ("from=0001-01-01&to=0001-01-02", "from"),
     ],
 )
 def test_bad_input_is_422_with_the_field(api, demo, params, field):
@@ -121,3 +123,34 @@ def test_query_count_is_bounded(api, generated, django_assert_max_num_queries):
     for group_by in ("", "&group_by=region", "&group_by=staff", "&group_by=item"):
         with django_assert_max_num_queries(14):
             assert supervisor.get(f"stats?region={COUNTY}{group_by}").status_code == 200
+
+
+def test_no_query_string_reaches_a_server_error(api, demo):
+    """Random values for every parameter, as the supervisor (who gets past the role check): 2xx or 4xx."""
+    from urllib.parse import urlencode
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    supervisor = api("fufeng_supervisor")
+    text = st.text(max_size=14)
+    dates = st.one_of(text, st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(str))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "region": st.one_of(text, st.sampled_from([COUNTY, FAMEN, "610324106001"])),
+                "from": dates,
+                "to": dates,
+                "group_by": st.one_of(text, st.sampled_from(["region", "staff", "month", "day"])),
+                "level": st.one_of(text, st.sampled_from(["township", "village"])),
+            },
+        )
+    )
+    def check(params):
+        r = supervisor.get("stats?" + urlencode(params))
+        assert r.status_code < 500, (params, r.content)
+
+    check()

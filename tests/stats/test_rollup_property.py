@@ -60,6 +60,18 @@ def test_incremental_equals_rebuild_on_random_lifecycles(demo, django_db_blocker
         rebuild(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
         assert snapshot() == incremental
 
+    # Every plan of every class once (so each quantity is reached whatever hypothesis draws), then random.
+    for i, (plan, kind) in enumerate((p, k) for p in PLANS for k in CLASSES):
+        seen[0] += 1
+        run(
+            items,
+            plan,
+            kind,
+            CHANNELS[i % len(CHANNELS)],
+            dt.date(2026, 3, 2) + dt.timedelta(days=i),
+            1,
+            seen[0],
+        )
     check()
     assert seen[0] >= 25
     # The lifecycles reached every kind of quantity, so the equality above compared real numbers.
