@@ -2,6 +2,7 @@
 number, the monthly report, the ledger and the staff assessment."""
 
 import datetime as dt
+import inspect
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from bianmin.core import clock
 from bianmin.core.errors import ApiError, Forbidden, Invalid, NotFound
 from bianmin.regions.models import Department, Level
 from bianmin.stats import query
-from bianmin.stats.indicators import INDICATORS, KEY_FIGURES, values
+from bianmin.stats.indicators import INDICATORS, KEY_FIGURES, take_on_rate, values
 
 PAGE_SIZE = 50
 
@@ -117,6 +118,22 @@ COLUMNS = (
 )
 
 
+def take_on_rates(county, rows) -> dict:
+    """承接率 per township: delegated county items it has taken on ÷ the county's delegated items."""
+    from django.db.models import Count
+
+    from bianmin.catalog.models import Delegation, TakeOn
+
+    delegated = Delegation.objects.filter(region=county).count()
+    taken = dict(
+        TakeOn.objects.filter(delegation__region=county, region_id__in=[r["key"] for r in rows])
+        .values_list("region_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["key"]: take_on_rate(delegated, taken.get(r["key"], 0)) for r in rows}
+
+
 @login_required
 def dashboard(request):
     """The county supervisor's dashboard (a township director's opens on their township and center)."""
@@ -142,6 +159,10 @@ def dashboard(request):
                 + "?"
                 + urlencode({"region": row["key"], "from": date_from, "to": date_to})
             )
+    if child_by == "region":
+        taken = take_on_rates(region, rows)
+        for row in rows:
+            row["take_on_rate"] = taken.get(row["key"])
     up = None
     if region.parent_id:
         try:
@@ -196,6 +217,7 @@ def dashboard(request):
             "chart": chart,
             "today": clock.today(),
             "tips": {k: INDICATORS[k].tooltip for k in INDICATORS},
+            "take_on_tip": inspect.getdoc(take_on_rate).replace("\n", " "),
         },
     )
 

@@ -171,3 +171,16 @@ def test_dashboard_query_count_is_bounded(generated, django_assert_max_num_queri
         assert supervisor.get(f"/stats/?region={COUNTY}&{PERIOD}").status_code == 200
     with django_assert_max_num_queries(25):
         assert supervisor.get(f"/stats/cases/?indicator=received&region={COUNTY}&{PERIOD}").status_code == 200
+
+
+def test_take_on_rate_per_township(demo):
+    from bianmin.catalog.models import Delegation, TakeOn
+    from bianmin.stats.templatetags.stats import figure
+
+    delegated = Delegation.objects.filter(region_id=COUNTY).count()
+    taken = TakeOn.objects.filter(delegation__region_id=COUNTY, region_id=FAMEN).count()
+    html = login("fufeng_supervisor").get(f"/stats/?region={COUNTY}").content.decode()
+    row = re.search(rf'<tr data-key="{FAMEN}">(.*?)</tr>', html, re.S).group(1)
+    expected = figure(taken / delegated if delegated else None, "%")
+    assert f'<td data-label="承接率">{expected}</td>' in row
+    assert "承接率 = 乡镇已承接" in html  # the formula is the column's tooltip
