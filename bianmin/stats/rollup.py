@@ -254,8 +254,23 @@ def compute(date_from: dt.date, date_to: dt.date) -> dict[tuple, Counter]:
     return out
 
 
-def rebuild(date_from: dt.date, date_to: dt.date, batch: int = 5000) -> int:
-    """Replace the rollup rows of [date_from, date_to] by what the cases say; returns the Fact rows written."""
+def rebuild(date_from: dt.date, date_to: dt.date, batch: int = 5000, progress=None) -> int:
+    """Replace the rollup rows of [date_from, date_to] by what the cases say; returns the Fact rows written.
+
+    A calendar month at a time, each in its own transaction: memory stays that of one month's rows (a
+    million cases over five years is 1.3M Fact rows), and every chunk is a range scan on indexed dates."""
+    written = 0
+    start = date_from
+    while start <= date_to:
+        end = min(date_to, _month_span(start, start)[1])
+        written += _rebuild_chunk(start, end, batch)
+        if progress:
+            progress(start, end, written)
+        start = end + dt.timedelta(days=1)
+    return written
+
+
+def _rebuild_chunk(date_from: dt.date, date_to: dt.date, batch: int) -> int:
     facts = compute(date_from, date_to)
     centers: dict[tuple, Counter] = defaultdict(Counter)
     for k, counts in facts.items():

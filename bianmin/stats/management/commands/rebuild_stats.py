@@ -32,7 +32,12 @@ class Command(BaseCommand):
         if first > last:
             raise CommandError("起始日期不能晚于截止日期")
         started = time.monotonic()
-        rows = rebuild(first, last)
+
+        def progress(a, b, written):
+            if options["verbosity"] > 1:
+                self.stdout.write(f"{a:%Y-%m}：累计 {written} 行，{time.monotonic() - started:.0f} 秒")
+
+        rows = rebuild(first, last, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"已重算 {first}～{last} 的统计，{rows} 行，用时 {time.monotonic() - started:.1f} 秒"
