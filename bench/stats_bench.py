@@ -33,7 +33,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 # Pages render {% static %} without a collectstatic manifest here (the bench measures the views, not files).
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -74,12 +77,16 @@ def main() -> None:
         start = time.perf_counter()
         call_command("rebuild_stats", verbosity=0)
         print(f"rebuild_stats: {time.perf_counter() - start:.1f} s")
-    print(f"cases: {Case.objects.count():,}  Fact rows: {Fact.objects.count():,}  CenterDay rows: {CenterDay.objects.count():,}")
+    print(
+        f"cases: {Case.objects.count():,}  Fact rows: {Fact.objects.count():,}  CenterDay rows: {CenterDay.objects.count():,}"
+    )
     supervisor, director = Client(), Client()
     assert supervisor.login(username="fufeng_supervisor", password="Demo@2026")
     assert director.login(username="famen_director", password="Demo@2026")
     token = supervisor.post(
-        "/api/v1/auth/token", {"username": "fufeng_supervisor", "password": "Demo@2026"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "fufeng_supervisor", "password": "Demo@2026"},
+        content_type="application/json",
     ).json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     api = Client()
@@ -94,8 +101,18 @@ def main() -> None:
         ("API /stats group_by=month", api, f"/api/v1/stats?region={COUNTY}&{year}&group_by=month", bearer),
         ("API /stats group_by=staff", api, f"/api/v1/stats?region={COUNTY}&{year}&group_by=staff", bearer),
         ("API /stats group_by=item", api, f"/api/v1/stats?region={COUNTY}&{year}&group_by=item", bearer),
-        ("API /stats level=village", api, f"/api/v1/stats?region={FAMEN}&{year}&group_by=region&level=village", bearer),
-        ("case list behind overdue (county)", supervisor, f"/stats/cases/?indicator=overdue_open&region={COUNTY}", None),
+        (
+            "API /stats level=village",
+            api,
+            f"/api/v1/stats?region={FAMEN}&{year}&group_by=region&level=village",
+            bearer,
+        ),
+        (
+            "case list behind overdue (county)",
+            supervisor,
+            f"/stats/cases/?indicator=overdue_open&region={COUNTY}",
+            None,
+        ),
     ]
     print(f"{'request':48} {'p50 ms':>8} {'p95 ms':>8}   ({args.requests} requests each, in-process client)")
     for label, client, path, headers in cases:
