@@ -19,6 +19,7 @@ from bianmin.proxy.api import router as proxy_router
 from bianmin.ratings.api import public_router as rating_public_router
 from bianmin.ratings.api import router as ratings_router
 from bianmin.regions.api import router as regions_router
+from bianmin.stats.api import router as stats_router
 from bianmin.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -68,3 +69,4 @@ api.add_router("", inquiries_router)
 api.add_router("", hall_router)
 api.add_router("", supervision_router)
 api.add_router("", duty_router)
+api.add_router("", stats_router)

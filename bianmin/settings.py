@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "bianmin.workbench",
     "bianmin.calendar",
     "bianmin.proxy",
+    "bianmin.stats",
     "bianmin.portal",
     "bianmin.inquiries",
     "bianmin.devices",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("bianmin.cases.urls")),
     path("proxy/", include("bianmin.proxy.urls")),
     path("supervision/", include("bianmin.supervision.urls")),
+    path("stats/", include("bianmin.stats.urls")),
     path("", include("bianmin.messaging.urls")),
     path("", include("bianmin.inquiries.urls")),
     path("", include("bianmin.devices.urls")),

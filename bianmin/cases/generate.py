@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, models, transaction
+from django.dispatch import Signal
 
 from bianmin.accounts.models import Post, Role, User
 from bianmin.cases.chain import GENESIS, event_digest
@@ -512,6 +513,11 @@ def _prefix(center: Center) -> str:
     return _number_prefix(center)
 
 
+# Sent once generate() wrote its cases (kwargs: count): the statistics app rebuilds its rollups on it, so a
+# generated database has its statistics without anything in `cases` importing that app.
+generated = Signal()
+
+
 def generate(
     count: int, *, seed: int = 1, batch: int = 5000, materials: bool = True, workers: int = 1, progress=None
 ) -> int:
@@ -521,7 +527,9 @@ def generate(
     deterministic for a given seed and number of workers."""
     workers = max(1, min(workers, len(Generator(seed).places)))
     if workers == 1 or connection.vendor != "postgresql":
-        return _generate_part(count, seed, (0, 1), batch, materials, progress)
+        written = _generate_part(count, seed, (0, 1), batch, materials, progress)
+        generated.send(sender=Generator, count=written)
+        return written
     shares = [count // workers + (1 if w < count % workers else 0) for w in range(workers)]
     connections.close_all()  # each forked worker opens its own connection
     context = multiprocessing.get_context("fork")  # forked, so nothing (the progress callback) is pickled
@@ -537,6 +545,7 @@ def generate(
         process.join()
     if any(process.exitcode for process in processes):
         raise RuntimeError("生成办件的子进程失败（已提交的批次保留）")
+    generated.send(sender=Generator, count=count)
     return count
 
 

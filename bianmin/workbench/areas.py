@@ -33,8 +33,10 @@ AREAS: dict[str, list[Area]] = {
             "ratings:queue",
             counter="open_rectifications",
         ),
-        Area("统计分析", "受理量、按期办结率、满意度"),
-        Area("台账导出", "按区划、中心、部门导出 Excel 台账"),
+        Area("统计分析", "受理量、按期办结率、满意度；点击数字查看办件", "stats:dashboard"),
+        Area("月报", "各乡镇与全县的月度报表（Excel、PDF）", "stats:report"),
+        Area("绩效考核", "各中心人员、窗口的月度考核得分与排名", "stats:assessment"),
+        Area("台账导出", "办件登记台账：本月收件的每一件（Excel）", "stats:ledger"),
         Area("下放事项承接", "县级下放事项与各乡镇承接率", "catalog_manage:delegations"),
         Area("代办台账", "各村代办件数与往返用时，慢的村一目了然", "proxy:register"),
         Area("咨询投诉工单", "辖区工单的答复期限、红黄灯与回访满意度", "inquiries:list"),
@@ -57,6 +59,7 @@ AREAS: dict[str, list[Area]] = {
         Area(
             "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
         ),
+        Area("我的考核", "本人本月的考核得分与明细", "stats:assessment"),
     ],
     Role.DIRECTOR: [
         Area("中心全部办件", "各窗口、各部门办件及预警灯", queue="center"),
@@ -75,6 +78,9 @@ AREAS: dict[str, list[Area]] = {
         Area(
             "督办", "需要回告的督办单；数字为待回告的份数", "supervision:mine", counter="supervision_orders"
         ),
+        Area("统计分析", "本中心各部门、各人员的办件量与按期办结率", "stats:dashboard"),
+        Area("月报", "本乡镇的月度报表（Excel、PDF）", "stats:report"),
+        Area("绩效考核", "本中心人员与窗口的月度考核", "stats:assessment"),
         Area("代办台账", "各村代办件数与往返用时", "proxy:register"),
         Area(
             "消息记录",
@@ -99,6 +105,7 @@ AREAS: dict[str, list[Area]] = {
         Area("代办交接", "扫码签收代办员送来的交接单；把办理结果交代办员带回", "proxy:handovers"),
         Area("代录评价", "群众电话或纸质评价表的评价（不能代录本人经办的办件）", "ratings:record"),
         Area("代办台账", "各村代办件数与往返用时，导出 Excel", "proxy:register"),
+        Area("我的考核", "本人本月的考核得分与明细", "stats:assessment"),
     ],
     Role.AGENT: [
         Area("村级代办", "本村办件：待交接、在镇里、待带回、已送达；值班安排", "proxy:home"),

@@ -113,3 +113,26 @@ def test_attendance_counts_present_late_and_absent_from_the_roster(demo):
     # 4 March: rostered, no sign-in, no leave → absent; 5 March on leave; 6 March is today (not over yet).
     assert got[clerk.pk] == {"days_on_roster": 5, "present": 2, "late": 1, "absent": 1}
     assert attendance([], dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == {}
+
+
+@pytest.mark.django_db
+def test_late_and_absent_days_cost_points_in_the_staff_assessment(demo):
+    from bianmin.stats.assessment import staff_scores, weights_for
+
+    clerk = User.objects.get(username="famen_clerk")
+    post = DutyPost.objects.get(window__center=famen(), window__number=1)
+    days = [dt.date(2026, 3, d) for d in (2, 3, 4)]
+    RosterEntry.objects.filter(user=clerk, day__in=days).delete()
+    RosterEntry.objects.bulk_create(
+        [RosterEntry(post=post, user=clerk, day=d, set_at=services.day_start(d)) for d in days]
+    )
+    late = dt.datetime(2026, 3, 2, 9, 2, tzinfo=clock.SHANGHAI)
+    Attendance.objects.create(
+        user=clerk, center=famen(), day=days[0], signed_in_at=late, in_method="network", late=True
+    )
+    weights = weights_for("610324000000")
+    with clock.pinned("2026-03-20T10:00:00+08:00"):
+        rows = staff_scores([famen()], dt.date(2026, 3, 1), dt.date(2026, 3, 31), "610324000000")
+    row = next(r for r in rows if r["user_id"] == clerk.pk)
+    # 2 March late, 3 and 4 March rostered without a sign-in: absent twice.
+    assert row["parts"]["attendance"] == -(weights["late_penalty"] + 2 * weights["absent_penalty"])
