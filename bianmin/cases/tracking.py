@@ -23,7 +23,8 @@ ADDRESS_CEILING = 30  # … or from one address against any numbers …
 WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
 # Never per number alone: guesses from elsewhere must not lock a case number for its own applicant.
 # Internal steps (reading personal data, scans, an approver asking the director for more time) stay off.
-INTERNAL_ACTIONS = frozenset({"reveal", "upload", "request_extension", "decline_extension"})
+# Steps the applicant does not see on the tracking page; other apps add theirs with register_public_words.
+INTERNAL_ACTIONS = {"reveal", "upload", "request_extension", "decline_extension"}
 
 
 def find_tracked(number: str, code: str | None, address: str) -> Case:
@@ -87,6 +88,13 @@ STATE_STEP = {
 }
 # A bar that stops short says why on the step where it stopped.
 STOPPED = {State.REFUSED: "不予受理", State.WITHDRAWN: "已撤回"}
+
+
+def register_public_words(words: dict[str, str], internal=()) -> None:
+    """Another app's events on a case's timeline: the plain words the applicant reads for each public one,
+    and the ones the tracking page leaves out (staff-only steps)."""
+    PLAIN_WORDS.update(words)
+    INTERNAL_ACTIONS.update(internal)
 
 
 def timeline(case: Case) -> list[dict]:

@@ -15,6 +15,10 @@ class RatingsConfig(AppConfig):
         from bianmin.ratings.models import EVENT_LABELS
 
         register_event_labels(EVENT_LABELS)
+        from bianmin.cases.tracking import register_public_words
+        from bianmin.ratings.models import PRIVATE_EVENTS, PUBLIC_WORDS
+
+        register_public_words(PUBLIC_WORDS, internal=PRIVATE_EVENTS)
         register_kind_page(DeviceKind.RATING_PAD, "ratings:pad")
         # The workbench card shows how many rectifications wait on this user's side (one COUNT).
         from bianmin.ratings.services import open_rectification_count

@@ -47,6 +47,18 @@ EVENT_LABELS = {
     "rect_ext_approve": "同意延长整改期限",
     "rect_ext_decline": "不同意延长整改期限",
 }
+# What the applicant reads on the tracking page; the appeal and extension steps are the staff's business.
+PUBLIC_WORDS = {
+    "rate": "感谢您的评价。每一条评价中心负责人都会看到；不满意的评价会核实、整改并回访您。",
+    "rect_open": "您的不满意评价已转给中心负责人，将在1个工作日内与您联系核实。",
+    "rect_verify": "中心已核实您反映的问题，正在安排整改。",
+    "rect_invalid": "经县效能监察审核，这条评价被认定为无效差评。",
+    "rect_revalid": "县效能监察审核后确认您的评价有效，中心须按期整改。",
+    "rect_start": "中心正在整改您反映的问题。",
+    "rect_done": "整改已完成，工作人员会回访您，请您再评价一次。",
+    "rect_callback": "工作人员已回访，并记录了您的追评。",
+}
+PRIVATE_EVENTS = ("rect_appeal", "rect_ext_request", "rect_ext_approve", "rect_ext_decline")
 
 
 class Rating(models.Model):

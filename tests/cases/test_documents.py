@@ -82,7 +82,10 @@ def test_document_pdf_has_chinese_text_and_a_qr_to_tracking(issued, kind, tmp_pa
     assert "法门镇便民服务中心" in text and "0917-55071000" in text  # the center and its supervision phone
     if kind in ("refusal_notice", "denial_decision"):
         assert "行政复议" in text and "六十日" in text and "六个月" in text
-    assert _qr_text(pdf, tmp_path) == f"http://testserver/track/{case['number']}/?code={case['query_code']}"
+    # The QR opens the tracking page at its rating form, and the rating counts as given through the QR code.
+    assert _qr_text(pdf, tmp_path) == (
+        f"http://testserver/track/{case['number']}/?code={case['query_code']}&via=qr#rating"
+    )
 
 
 def test_acceptance_notice_names_the_deadline_and_query_code(issued):

@@ -251,6 +251,11 @@ def test_invalid_claim_is_decided_by_the_supervisor_not_the_rated_staff(api, now
     done = supervisor.post(f"{base}/decide_appeal", {"invalid": True, "reason": "经核实，群众确认误选"})
     assert done.status_code == 200 and done.json()["rectification"]["state"] == "invalid"
     assert supervisor.post(f"{base}/decide_appeal", {"invalid": False, "reason": "x"}).status_code == 409
+    # The applicant's tracking timeline explains the rating steps in plain words; the appeal stays internal.
+    tracked = api().get(f"track/{case.number}?code={case.query_code}").json()["events"]
+    labels = [e["label"] for e in tracked]
+    assert "群众评价" in labels and "差评整改立项" in labels and "认定无效差评" in labels
+    assert "申请认定无效差评" not in labels
 
 
 def test_one_extension_approved_by_the_supervisor(api, now):
