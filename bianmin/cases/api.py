@@ -82,7 +82,9 @@ class ApplicantOut(Schema):
     contact_name: str | None = None
     phone: str
     address: str | None = None
-    birth_date: str | None = Field(None, description="出生日期（由身份证号得出）")
+    birth_date: str | None = Field(
+        None, description="出生日期（由身份证号得出；与完整证件号一样，仅在查看完整信息时给出）"
+    )
     sex: str | None = Field(None, description="性别（由身份证号得出）")
 
 
@@ -245,11 +247,12 @@ def _applicant(case: Case, revealed: dict | None) -> dict:
     if case.applicant_kind == ApplicantKind.PERSON:
         id_number = revealed["id_number"] if revealed else mask_id_number(case.applicant_id_number)
         birth, sex = birth_and_sex(case.applicant_id_number)
+        # The birth date is the masked middle of the ID number: shown only with the recorded reveal.
         return {
             **out,
             "id_number": id_number,
             "phone": phone,
-            "birth_date": birth.isoformat() if birth else None,
+            "birth_date": birth.isoformat() if birth and revealed else None,
             "sex": sex or None,
         }
     return {

@@ -322,7 +322,7 @@ class IntakeForm(forms.Form):
         if head in ("materials", "missing"):
             index, _, _ = rest.partition(".")
             source = [e["material"] for e in missing] if head == "missing" else ticked
-            if index.isdigit() and int(index) < len(source):
+            if index.isascii() and index.isdigit() and int(index) < len(source):
                 pk = source[int(index)]
                 name = f"m{pk}_reason" if head == "missing" else f"m{pk}_received"
                 return name if name in self.fields else None
@@ -443,7 +443,7 @@ class RequestSupplementForm(MaterialListForm):
         for key, why in (exc.fields or {}).items():
             head, _, rest = key.partition(".")
             index = rest.partition(".")[0]
-            if head == "missing" and index.isdigit() and int(index) < len(listed):
+            if head == "missing" and index.isascii() and index.isdigit() and int(index) < len(listed):
                 self.add_error(f"m{listed[int(index)]['material']}_reason", why)
             elif key == "due":
                 self.add_error("due", why)

@@ -317,7 +317,8 @@ def _applicant(case, revealed: dict | None) -> dict:
     person = case.applicant_kind == ApplicantKind.PERSON
     birth, sex = birth_and_sex(case.applicant_id_number) if person else (None, "")
     return {
-        "birth_date": birth,
+        # The birth date is the masked middle of the ID number: shown only with the recorded reveal.
+        "birth_date": birth if revealed else None,
         "sex": sex,
         "person": person,
         "name": case.applicant_name,

@@ -29,6 +29,12 @@ def _centers(user):
     ).distinct()
 
 
+def _pk(value) -> int:
+    """A posted id, or 0 (which matches nothing) for anything that is not a plain number."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 @admin_required(roles=(Role.DIRECTOR,), message=DIRECTORS_ONLY)
 def device_list(request):
     centers = list(_centers(request.user).order_by("code"))
@@ -41,10 +47,10 @@ def device_list(request):
     status = 200
     errors = {}
     if request.method == "POST":
-        center = get_object_or_404(_centers(request.user), pk=request.POST.get("center") or 0)
+        center = get_object_or_404(_centers(request.user), pk=_pk(request.POST.get("center")))
         window = None
         if request.POST.get("window"):
-            window = Window.objects.filter(pk=request.POST["window"], center=center).first()
+            window = Window.objects.filter(pk=_pk(request.POST["window"]), center=center).first()
             if window is None:
                 errors["window"] = "窗口不属于该中心"
         if not errors:
@@ -117,7 +123,7 @@ def seat(request):
             services.leave_seat(request.user)
             messages.success(request, "已离开窗口。")
         else:
-            window = get_object_or_404(windows, pk=request.POST.get("window") or 0)
+            window = get_object_or_404(windows, pk=_pk(request.POST.get("window")))
             services.take_seat(request.user, window)
             messages.success(request, f"您现在在{window.center.name} {window}。")
         return (

@@ -280,7 +280,7 @@ class Outreach(models.Model):
         return self.place
 
     def digits(self) -> set[int]:
-        return {int(c) for c in self.day_digits if c.isdigit()}
+        return {int(c) for c in self.day_digits if c.isascii() and c.isdigit()}
 
     def falls_on(self, day: dt.date) -> bool:
         return day.day % 10 in self.digits()

@@ -3,7 +3,7 @@
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bianmin.core.schemas import Text
 from bianmin.ratings.models import Reached
@@ -18,6 +18,14 @@ class RatingIn(Schema):
     comment: Text = Field("", max_length=500, title="评价内容")
     tags: list[Text] = Field([], max_length=10, title="评价标签")
 
+    @field_validator("level", mode="before")
+    @classmethod
+    def _no_booleans(cls, value):
+        # true/false would otherwise count as 1/0: a level is a number from 1 to 5, nothing else.
+        if isinstance(value, bool):
+            raise ValueError("评价等级应为 1–5 的整数")
+        return value
+
 
 class StaffRatingIn(Schema):
     """A rating given by phone or on paper, recorded by staff who did not handle the case."""
@@ -27,6 +35,8 @@ class StaffRatingIn(Schema):
     channel: Literal["phone", "paper"]
     comment: Text = Field("", max_length=500)
     tags: list[Text] = Field([], max_length=10)
+
+    _no_booleans = field_validator("level", mode="before")(RatingIn._no_booleans.__func__)
 
 
 REACHED = {"phone": "电话", "visit": "上门", "window": "到窗口", "sms": "短信"}

@@ -8,7 +8,7 @@ def subject(user, ref: str) -> dict | None:
     from bianmin.ratings.services import actor_ids, rectifications_visible_to
     from bianmin.supervision.sweep import Party
 
-    if not str(ref).isdigit() or len(str(ref)) > 18:
+    if not (str(ref).isascii() and str(ref).isdigit()) or len(str(ref)) > 18:
         return None
     rect = (
         rectifications_visible_to(user)

@@ -349,6 +349,13 @@ def board_index(request):
     return render(request, "ratings/board_index.html", {"centers": centers.order_by("code")[:200]})
 
 
+def _public(text: str, case) -> str:
+    """Free text on the public board: ID and mobile numbers masked, and the applicant's own name too."""
+    text = services.public_text(text)
+    name = case.applicant_name or ""
+    return text.replace(name, services.mask_name(name)) if len(name) >= 2 else text
+
+
 def board(request, code: str):
     """Public, no login, phone width: this month's figures, recent comments (masked), every 差评 and what
     was done about it."""
@@ -371,12 +378,14 @@ def board(request, code: str):
     context = {
         "center": center, "month": month, "first": first, "today": today, "page": page, "query": "",
         "comments": [
-            {"rating": r, "name": services.mask_name(r.case.applicant_name), "text": services.public_text(r.comment)}
+            {"rating": r, "name": services.mask_name(r.case.applicant_name), "text": _public(r.comment, r.case)}
             for r in comments
         ],
         "bad": [
             {"rect": r, "name": services.mask_name(r.case.applicant_name),
-             "text": services.public_text(r.rating.comment)}
+             "text": _public(r.rating.comment, r.case),
+             # Staff write these; they may quote the citizen's name, phone or ID number like a comment would.
+             "plan": _public(r.plan, r.case), "result": _public(r.result, r.case)}
             for r in page
         ],  # fmt: skip
     }  # fmt: skip

@@ -252,7 +252,7 @@ def case_list(request):
     )
     department = request.GET.get("department", "").strip()[:12]
     if department:
-        if not department.isdigit():
+        if not (department.isascii() and department.isdigit()):
             return _problem(request, Invalid("部门无效", fields={"department": "部门无效"}))
         dept = Department.objects.filter(pk=int(department)).first()
         cases = cases.filter(lead_department_id=int(department))

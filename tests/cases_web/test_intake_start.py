@@ -33,10 +33,16 @@ def test_an_id_number_seen_under_another_name_is_a_warning(signed_in, now):
     )
 
 
-def test_the_case_page_shows_birth_date_and_sex_from_the_id_number(signed_in, now):
+def test_the_case_page_shows_sex_and_gives_the_birth_date_only_with_the_reveal(signed_in, api, now):
     case = receive(n=1)  # 610324 19500101 001x: born 1950-01-01, 17th digit 1 → 男
-    page = signed_in("famen_clerk").get(f"/cases/{case.number}/").content.decode()
-    assert "1950年1月1日" in page and "<dd>男</dd>" in page
+    clerk = signed_in("famen_clerk")
+    page = clerk.get(f"/cases/{case.number}/").content.decode()
+    # The birth date is the masked middle of the ID number: beside the mask it would give the number away.
+    assert "<dd>男</dd>" in page and "1950年1月1日" not in page and "19500101" not in page
+    revealed = clerk.post(f"/cases/{case.number}/reveal/", headers={"HX-Request": "true"}).content.decode()
+    assert "1950年1月1日" in revealed
+    answer = api("famen_clerk").get(f"cases/{case.number}").json()["applicant"]
+    assert answer["birth_date"] is None and answer["sex"] == "男"
 
 
 def test_the_window_accepts_and_completes_an_instant_item_in_one_step(signed_in, now):

@@ -88,3 +88,19 @@ def test_a_clerk_sits_at_one_window_at_a_time_and_the_history_stays(client, demo
     assert Seat.objects.filter(user=clerk).count() == 2
     services.leave_seat(clerk)
     assert services.seat_of(clerk) is None
+
+
+def test_ids_that_are_not_numbers_answer_404_not_500(client, demo):
+    _login(client, "famen_director")
+    for center in ("abc", "²", "9" * 40):
+        response = client.post(
+            "/manage/devices/", {"center": center, "kind": DeviceKind.HALL_SCREEN, "name": "x"}
+        )
+        assert response.status_code == 404
+    center = _famen_window().center_id
+    response = client.post(
+        "/manage/devices/", {"center": center, "kind": DeviceKind.HALL_SCREEN, "window": "x", "name": "x"}
+    )
+    assert response.status_code == 422 and not Device.objects.exists()
+    _login(client, "famen_clerk")
+    assert client.post("/workbench/seat/", {"window": "abc"}).status_code == 404

@@ -237,3 +237,19 @@ def test_hall_screen_and_the_center_page_carry_the_months_rating_figures(api, no
         assert page.status_code == 200
         assert "评价 <strong>2</strong> 次" in body and "满意率 <strong>50%</strong>" in body
         assert "差评 <strong>1</strong> 件" in body and f"/board/{center.code}/" in body
+
+
+def test_public_board_masks_what_staff_wrote_about_the_rectification(api, now):
+    case = delivered_case(api)
+    api().post(rate_url(case), {"level": 5, "stage": "completion"})
+    base = f"ratings/{Rating.objects.get(case=case).pk}/rectification"
+    director = api("famen_director")
+    assert director.post(f"{base}/verify", {"reached": "phone", "verification": "属实"}).status_code == 200
+    plan = f"当面向{case.applicant_name}道歉（电话13912345678）"
+    assert director.post(f"{base}/start", {"plan": plan}).status_code == 200
+    result = f"已回复{case.applicant_name}，身份证610324195601010217 的材料已补办"
+    assert director.post(f"{base}/rectify", {"result": result}).status_code == 200
+    body = Client().get(f"/board/{case.center.code}/").content.decode()
+    assert "道歉" in body and "已补办" in body
+    assert case.applicant_name not in body and services.mask_name(case.applicant_name) in body
+    assert "13912345678" not in body and "610324195601010217" not in body

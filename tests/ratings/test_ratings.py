@@ -79,6 +79,7 @@ def test_public_rating_then_same_stage_again_is_409(api, now):
         ({"level": 3, "stage": "completion", "comment": "好" * 501}, "comment"),
         ({"level": 3, "stage": "completion", "comment": "bad\x07bell"}, "comment"),
         ({"level": 3, "stage": "completion", "tags": ["不存在的标签"]}, "tags"),
+        ({"level": True, "stage": "completion"}, "level"),
     ],
 )
 def test_bad_input_is_refused_with_its_field_and_nothing_stored(api, now, body, field):

@@ -154,3 +154,10 @@ def test_no_query_string_reaches_a_server_error(api, demo):
         assert r.status_code < 500, (params, r.content)
 
     check()
+
+
+def test_drill_down_refuses_digit_like_characters_without_a_500(client, demo):
+    assert client.login(username="famen_director", password="Demo@2026")
+    for department in ("²", "١٢", "abc"):
+        response = client.get("/stats/cases/", {"indicator": "received", "department": department})
+        assert response.status_code == 422, department

@@ -53,3 +53,11 @@ def test_a_supervisor_orders_a_work_order_by_hand_and_an_unknown_one_is_refused(
         body["subject"]["ref"] = "GD-NO-SUCH"
         refused = api("fufeng_supervisor").post("supervision/orders", body)
         assert refused.status_code == 422 and "subject.ref" in refused.json()["error"]["fields"]
+
+
+def test_a_rectification_subject_that_is_not_a_number_is_a_422(api):
+    with clock.pinned("2026-03-02T09:00:00+08:00"):
+        for ref in ("²", "abc", "9" * 30):
+            body = {"subject": {"kind": "rating", "ref": ref}, "reason": "督办", "reply_due": "2026-03-05"}
+            refused = api("fufeng_supervisor").post("supervision/orders", body)
+            assert refused.status_code == 422 and "subject.ref" in refused.json()["error"]["fields"], ref
