@@ -76,18 +76,18 @@ def token(port: int, username: str) -> str:
     return body["token"]
 
 
-def session(port: int, username: str) -> str:
-    """A browser session for the HTML queues: the login form, CSRF and all."""
-    status, headers, page = request(port, "GET", "/accounts/login/")
+def session(
+    port: int, username: str, password: str = "Demo@2026", login: str = "/accounts/login/", code=302
+) -> str:
+    """A browser session for the HTML pages: the login form, CSRF and all."""
+    status, headers, page = request(port, "GET", login)
     cookies = "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
     csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    form = urllib.parse.urlencode(
-        {"username": username, "password": "Demo@2026", "csrfmiddlewaretoken": csrf}
-    )
-    status, headers, _ = request(port, "POST", "/accounts/login/", form, {
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
+    status, headers, _ = request(port, "POST", login, form, {
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies,
-        "Referer": f"http://127.0.0.1:{port}/accounts/login/"})  # fmt: skip
-    assert status == 302, status
+        "Referer": f"http://127.0.0.1:{port}{login}"})  # fmt: skip
+    assert status == code, status
     return "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
 
 
