@@ -153,7 +153,8 @@ class Database:
         if self.postgres:
             import psycopg
 
-            return psycopg.connect(self.url, autocommit=True)
+            # Commits wait for the WAL like ours do (bianmin/settings.py asks for synchronous_commit=on).
+            return psycopg.connect(self.url, autocommit=True, options="-c synchronous_commit=on")
         path = self.url.removeprefix("sqlite:///")
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -319,25 +320,55 @@ def prepare(kind: str, args, var: Path) -> tuple[dict, Database, callable]:
     return env, Database(env["DATABASE_URL"], var), cleanup
 
 
-def serve(env: dict, workers: int, threads: int) -> tuple[int, list]:
-    port = free_port()
-    python = sys.executable
-    web = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "bianmin.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    huey = subprocess.Popen([python, "manage.py", "run_huey", "--workers", "1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    for _ in range(600):
-        try:
-            if request(port, "GET", "/api/v1/health")[0] == 200:
-                return port, [web, huey]
-        except OSError:
-            time.sleep(0.1)
-    web.terminate()
-    huey.terminate()
-    raise RuntimeError("gunicorn did not answer /api/v1/health within 60 s")
+def serve(env: dict, workers: int, threads: int, nodes: int = 1) -> tuple[list[int], list]:
+    """`nodes` gunicorn masters (each its own port, like separate app servers) and as many huey consumers."""
+    python, ports, procs = sys.executable, [], []
+    for _ in range(nodes):
+        port = free_port()
+        procs.append(subprocess.Popen(
+            [str(Path(python).parent / "gunicorn"), "bianmin.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--threads", str(threads), "--no-control-socket", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        ))  # fmt: skip
+        procs.append(subprocess.Popen([python, "manage.py", "run_huey", "--workers", "1"], cwd=ROOT, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        ports.append(port)
+    for port in ports:
+        for _ in range(600):
+            try:
+                if request(port, "GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            for proc in procs:
+                proc.terminate()
+            raise RuntimeError("gunicorn did not answer /api/v1/health within 60 s")
+    return ports, procs
+
+
+def wrk_lifecycles(ports: list[int], clients: int, tokens: dict, body_file: Path, seconds: float) -> dict:
+    """The clients spread over the app nodes, one wrk per node, all at once; their counts summed."""
+    shares = [clients // len(ports) + (1 if i < clients % len(ports) else 0) for i in range(len(ports))]
+    runs = [(p, n) for p, n in zip(ports, shares, strict=True) if n]
+    found: list[dict] = [{} for _ in runs]
+
+    def one(i, port, n):
+        found[i] = wrk(["-t", str(n), "-c", str(n), "-s", str(WRK / "lifecycle.lua"), f"http://127.0.0.1:{port}",
+                        "--", tokens["famen_clerk"], tokens["famen_minzheng"], str(body_file)], seconds)  # fmt: skip
+
+    threads = [threading.Thread(target=one, args=(i, p, n)) for i, (p, n) in enumerate(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = {
+        k: sum(r[k] for r in found) for k in ("lifecycles", "created", "errors", "socket_errors", "requests")
+    }
+    total["seconds"] = max(r["seconds"] for r in found)
+    for k in ("p50", "p95", "p99"):
+        total[k] = max(r[k] for r in found)
+    return total
 
 
 def reads(port: int, tokens: dict, cookies: dict, tracked: tuple[str, str], today: dt.date) -> list[tuple]:
@@ -368,7 +399,8 @@ def reads(port: int, tokens: dict, cookies: dict, tracked: tuple[str, str], toda
 def run_database(kind: str, args, results: dict) -> None:
     var = Path(tempfile.mkdtemp(prefix=f"bianmin-bench-{kind}-"))
     env, db, cleanup = prepare(kind, args, var)
-    port, procs = serve(env, args.workers, args.threads)
+    ports, procs = serve(env, args.workers, args.threads, args.nodes)
+    port = ports[0]
     out = results.setdefault(kind, {"reads": {}, "lifecycle": {}, "floor": {}})
     try:
         who = ["famen_clerk", "famen_minzheng", "fufeng_supervisor"]
@@ -381,13 +413,11 @@ def run_database(kind: str, args, results: dict) -> None:
             case = lifecycle_once(port, tokens["famen_clerk"], tokens["famen_minzheng"], body)
         out["cases"] = db.rows(c := db.connect(), "SELECT COUNT(*) FROM cases_case")[0][0]
         c.close()
-        print(f"-- {kind}: {out['cases']:,} cases; gunicorn {args.workers} workers × {args.threads} threads; "
+        print(f"-- {kind}: {out['cases']:,} cases; {args.nodes} node(s) × gunicorn {args.workers} workers × {args.threads} threads; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
         before = max_case_id(db)
         for clients in args.clients:
-            r = wrk(["-t", str(clients), "-c", str(clients), "-s", str(WRK / "lifecycle.lua"),
-                     f"http://127.0.0.1:{port}", "--", tokens["famen_clerk"], tokens["famen_minzheng"],
-                     str(body_file)], args.seconds)  # fmt: skip
+            r = wrk_lifecycles(ports, clients, tokens, body_file, args.seconds)
             r["rate"] = r["lifecycles"] / r["seconds"]
             r["load"] = os.getloadavg()[0]
             out["lifecycle"][clients] = r
@@ -426,12 +456,15 @@ def run_database(kind: str, args, results: dict) -> None:
         shutil.rmtree(var, ignore_errors=True)
 
 
-def peer(args) -> dict | None:
+def peer(args, tickets: int) -> dict | None:
     """django-helpdesk in its own venv (bench/peer/run.py): {'create': rate, 'list': {...}, 'view': {...}}."""
     script = Path(__file__).resolve().parent / "peer" / "run.py"
     if args.no_peer or not script.exists():
         return None
-    done = subprocess.run([sys.executable, str(script), "--seconds", str(args.seconds), "--json"],
+    print(f"-- django-helpdesk with {tickets:,} tickets; load average {os.getloadavg()[0]:.1f}", flush=True)
+    command = [sys.executable, str(script), "--seconds", str(args.seconds), "--read-seconds", str(args.read_seconds),
+               "--tickets", str(tickets), "--workers", str(args.workers), "--clients", ",".join(map(str, args.clients))]  # fmt: skip
+    done = subprocess.run(command,
                           capture_output=True, text=True)  # fmt: skip
     if done.returncode != 0:
         print(f"   peer failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -448,7 +481,8 @@ def table(results: dict, helpdesk: dict | None, args) -> None:
               f"| {'ours÷helpdesk':>13}")  # fmt: skip
         for clients, r in out["lifecycle"].items():
             fl = out["floor"].get(clients)
-            peer_rate = (helpdesk or {}).get(kind, {}).get("lifecycle", {}).get(str(clients))
+            theirs = (helpdesk or {}).get("lifecycle", {}).get(str(clients)) if kind == "postgresql" else None
+            peer_rate = theirs and theirs["rate"]
             versus = f"{r['rate'] / peer_rate:.2f}×" if peer_rate else "not measured"
             print(f"  {clients:>7} | {r['rate']:7.1f} | {fl['rate'] if fl else float('nan'):8.1f} | "
                   f"{(fl['rate'] / r['rate']) if fl and r['rate'] else float('nan'):9.1f}× | "
@@ -486,6 +520,7 @@ def main() -> int:
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--nodes", type=int, default=1, help="app nodes: gunicorn masters + huey consumers")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",")]
@@ -495,7 +530,7 @@ def main() -> int:
     results = {}
     for kind in args.databases.split(","):
         run_database(kind.strip(), args, results)
-    helpdesk = peer(args)
+    helpdesk = peer(args, results.get("postgresql", {}).get("cases", 0))
     table(results, helpdesk, args)
     if args.json:
         Path(args.json).write_text(
