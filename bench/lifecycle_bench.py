@@ -19,7 +19,11 @@ bench/wrk/*.lua):
 Ratios first, absolute numbers second. Bounded in time: BENCH_SECONDS (default 8) per measurement.
 
     .venv/bin/python bench/lifecycle_bench.py [--seconds 8] [--clients 1,8,32] [--databases sqlite,postgresql]
-        [--database-url postgres://…/bench1m --no-load] [--workers 2] [--threads 1]
+        [--database-url postgres://…/bench1m --no-load] [--workers 2] [--threads 1] [--nodes 1]
+
+Several app nodes on one database: `--nodes 2` starts two gunicorn masters (own ports) and two huey
+consumers, and spreads the clients over them; with BIANMIN_HUEY_URL=redis://127.0.0.1:6379/0 the
+consumers share one Redis queue (docs/scaling.md).
 """
 
 import argparse
@@ -527,9 +531,21 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk (Debian)")
         return 1
+    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
+    if "postgresql" in kinds and not args.database_url:
+        import psycopg
+
+        admin = os.environ.get("BENCH_PG_ADMIN_URL", PG_ADMIN_DEFAULT)
+        try:
+            psycopg.connect(admin, connect_timeout=3).close()
+        except psycopg.Error as exc:
+            print(
+                f"PostgreSQL skipped: cannot reach BENCH_PG_ADMIN_URL ({exc.__class__.__name__}); SQLite only"
+            )
+            kinds.remove("postgresql")
     results = {}
-    for kind in args.databases.split(","):
-        run_database(kind.strip(), args, results)
+    for kind in kinds:
+        run_database(kind, args, results)
     helpdesk = peer(args, results.get("postgresql", {}).get("cases", 0))
     table(results, helpdesk, args)
     if args.json:
