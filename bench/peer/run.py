@@ -72,7 +72,10 @@ def main() -> int:
         for label, path in (("queue list (datatables JSON, first 20)",
                              f"/datatables_ticket_list/{query}?draw=1&start=0&length=20"),
                             ("ticket page", f"/tickets/{max(1, newest // 2)}/")):  # fmt: skip
-            status = request(port, "GET", path, headers={"Cookie": cookie})[0]
+            try:
+                status = request(port, "GET", path, headers={"Cookie": cookie})[0]
+            except TimeoutError:
+                status = "no answer within 60 s"
             r = wrk(["-t", "1", "-c", "1", "-s", str(WRK / "get.lua"), "-H", f"Cookie: {cookie}",
                      f"http://127.0.0.1:{port}{path}"], args.read_seconds)  # fmt: skip
             r["status"] = status
