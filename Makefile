@@ -41,4 +41,5 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
+	bash scripts/system-deps.sh --bench
 	$(PY) bench/run.py

@@ -3,6 +3,7 @@
 # passwordless sudo it installs them; otherwise it stops and prints the exact command to run.
 #   bash scripts/system-deps.sh          what `make install` runs
 #   bash scripts/system-deps.sh --ci     also the PostgreSQL server and CI's tools (.ci/run)
+#   bash scripts/system-deps.sh --bench  also the PostgreSQL server, wrk and redis-server (`make bench`)
 # BIANMIN_SKIP_SYSTEM_DEPS=1 skips the whole check (a machine managed some other way).
 set -euo pipefail
 
@@ -18,6 +19,9 @@ PACKAGES=(
 )
 if [ "${1:-}" = "--ci" ]; then
     PACKAGES+=(postgresql fonts-liberation make git ca-certificates)
+fi
+if [ "${1:-}" = "--bench" ]; then
+    PACKAGES+=(postgresql wrk redis-server)
 fi
 
 missing=()
