@@ -26,6 +26,7 @@ def _printable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_printable)]
 
+
 # On a field its action requires (a reason, an opinion) but checks itself, after the state and role checks
 # (so an empty value is the action's Chinese 422, not a schema error before a 409): the OpenAPI says so,
 # and the page marks it required.
@@ -49,3 +50,30 @@ class MaterialIn(ObjectIn):
     material: DbId
     originals: int = Field(0, ge=0, le=99)
     copies: int = Field(0, ge=0, le=99)
+
+
+# --- what the OpenAPI document says about answers that are not a JSON schema of their own ---------------
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+class ErrorOut(Schema):
+    """The contract's error body (core.errors.error_body): {"error": {"code", "message", "fields"}}."""
+
+    error: ErrorDetail
+
+
+def binary_download(content_type: str, description: str = "文件") -> dict:
+    """openapi_extra for an endpoint answering a file (Excel, PDF, an attachment) rather than JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
