@@ -1,11 +1,14 @@
 """Input types shared by the API's schemas, the actions' schemas and form parameters."""
 
+import datetime as dt
 import re
 from typing import Annotated
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import AfterValidator, Field, model_validator
+
+from bianmin.core.clock import SHANGHAI
 
 # The largest value a 64-bit database integer (PostgreSQL bigint, SQLite INTEGER) holds.
 MAX_DB_INT = 2**63 - 1
@@ -26,6 +29,14 @@ def _printable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_printable)]
 
+
+def _in_shanghai(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+
+
+# A moment in an answer: shown in Asia/Shanghai (2026-03-02T09:15:00+08:00) as API.md says, whatever the
+# database handed back (UTC), like cases.api.iso does for the string fields.
+LocalDateTime = Annotated[dt.datetime, AfterValidator(_in_shanghai)]
 
 # On a field its action requires (a reason, an opinion) but checks itself, after the state and role checks
 # (so an empty value is the action's Chinese 422, not a schema error before a 409): the OpenAPI says so,
