@@ -9,7 +9,7 @@ from bianmin.accounts.auth import staff_auth
 from bianmin.accounts.services import client_address
 from bianmin.core import clock
 from bianmin.core.errors import Invalid, NotFound
-from bianmin.core.schemas import Text
+from bianmin.core.schemas import LocalDateTime, Text
 from bianmin.duty import services
 from bianmin.duty.models import Status
 from bianmin.regions.models import Center
@@ -23,7 +23,7 @@ class OnDutyOut(Schema):
     window: int | None
     status: str | None = Field(description="in_post|village|meeting|leave|off_duty，未签到为 null")
     status_label: str
-    until: dt.datetime | None = Field(description="预计返回时间")
+    until: LocalDateTime | None = Field(description="预计返回时间")
     photo_url: str
 
 
@@ -37,9 +37,9 @@ class SignIn(Schema):
 class AttendanceOut(Schema):
     day: dt.date
     center: str
-    signed_in_at: dt.datetime
+    signed_in_at: LocalDateTime
     late: bool
-    signed_out_at: dt.datetime | None
+    signed_out_at: LocalDateTime | None
     method: str
 
 
@@ -53,7 +53,7 @@ class WhereaboutsIn(Schema):
 class PresenceOut(Schema):
     status: str | None
     label: str
-    until: dt.datetime | None
+    until: LocalDateTime | None
 
 
 @router.get(

@@ -106,7 +106,14 @@ def presence(user_ids, now: dt.datetime | None = None) -> dict[int, Presence]:
         att = attendance.get(uid)
         signed_in = att is not None and att.signed_out_at is None
         signed_out = att is not None and att.signed_out_at is not None
-        if row is not None and not (signed_out and row.status == Status.IN_POST):
+        if row is not None and att is not None and (att.signed_out_at or att.signed_in_at) > row.set_at:
+            # The latest word counts: a sign-in (or sign-out) after the whereabouts was set ends it, so
+            # coming back early from a leave "until tomorrow" puts A in post again (and B may not act).
+            row = None
+        if row is not None and row.status == Status.IN_POST and signed_out:
+            # Set in post after signing out today: in post again.
+            out[uid] = Presence(row.status, row.label(), row.until, False, False)
+        elif row is not None:
             out[uid] = Presence(row.status, row.label(), row.until, signed_in, signed_out)
         elif signed_out:
             out[uid] = Presence(Status.OFF_DUTY, "已签退", None, False, True)
@@ -313,6 +320,11 @@ def sign_in(user, *, center_code: str | None, address: str, code: str = "") -> A
         # Back after signing out (e.g. the afternoon): in post again, the morning's sign-in still counts.
         row.signed_out_at, row.out_method = None, ""
         row.save(update_fields=["signed_out_at", "out_method"])
+    if presence([user.pk], now)[user.pk].away:
+        # Back early from a leave / meeting still on record (the morning's sign-in keeps its time): the moment
+        # of return is recorded as an in-post whereabouts, so the latest word says in post and the B
+        # backup's stand-in ends.
+        Whereabouts.objects.create(user=user, status=Status.IN_POST, note="签到返岗", set_at=now, set_by=user)
     standins.forget(user)
     return row
 

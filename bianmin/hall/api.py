@@ -11,7 +11,7 @@ from pydantic import Field
 from bianmin.accounts.auth import StaffSession, TokenAuth, staff_auth
 from bianmin.cases.api import iso
 from bianmin.core.errors import NotFound
-from bianmin.core.schemas import DbId, Text
+from bianmin.core.schemas import DbId, ErrorOut, Text
 from bianmin.devices.models import DeviceKind
 from bianmin.devices.services import device_from_request
 from bianmin.hall import services
@@ -162,10 +162,21 @@ def _window(window_id: int) -> Window:
 
 @router.post(
     "/centers/{code}/tickets",
-    response={201: TicketTaken},
+    response={201: TicketTaken, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=None,
     summary="取号（取号机：请求头 X-Device-Token）",
     description="取号机用其设备令牌（请求头 X-Device-Token 或设备 Cookie）取号；无有效令牌 404。",
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "X-Device-Token",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "取号机的设备令牌（或设备 Cookie）；无有效令牌 404",
+            }
+        ]
+    },
 )
 def take_ticket(request, code: str, payload: TicketIn):
     device = device_from_request(request, DeviceKind.TICKET_KIOSK)
@@ -191,7 +202,11 @@ def _window_action(request, window_id: int, act) -> dict:
 
 
 @router.post(
-    "/windows/{window_id}/call", response=TicketOut, auth=staff_auth, summary="叫下一个号（本窗口的坐席）"
+    "/windows/{window_id}/call",
+    response={200: TicketOut, 403: ErrorOut, 404: ErrorOut},
+    auth=staff_auth,
+    summary="叫下一个号（本窗口的坐席）",
+    description="无人等候 404；不是本窗口的坐席 403（看不到的窗口 404）。",
 )
 def call_next(request, window_id: int):
     return _window_action(request, window_id, services.call_next)

@@ -10,10 +10,11 @@ from pydantic import Field
 from bianmin.accounts.auth import StaffSession, TokenAuth
 from bianmin.accounts.services import client_address
 from bianmin.cases.clock import current_calendar
+from bianmin.cases.idempotency import OPENAPI as IDEMPOTENCY_OPENAPI
 from bianmin.core import clock
 from bianmin.core.errors import Forbidden, NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.core.schemas import ObjectIn, Text
+from bianmin.core.schemas import ObjectIn, Text, binary_download
 from bianmin.inquiries import services
 from bianmin.inquiries.clock import warning_q
 from bianmin.inquiries.lifecycle import LABELS, STEPS
@@ -191,6 +192,7 @@ def _detail(request, order, *, revealed=False, query_code=True) -> dict:
     by_alias=True,
     auth=staff_or_public,
     summary="登记工单（工作人员令牌，或不带令牌的网上留言；支持 Idempotency-Key）",
+    openapi_extra=IDEMPOTENCY_OPENAPI,
 )
 def create_inquiry(request, payload: InquiryIn):
     user = request.user if request.user.is_authenticated else None
@@ -283,7 +285,12 @@ def upload_inquiry_file(request, number: str, file: File[UploadedFile]):
                         "url": f"/inquiries/{number}/files/{attachment.pk}/"})  # fmt: skip
 
 
-@router.get("/inquiries/{number}/files/{file_id}", auth=staff_auth, summary="下载工单附件")
+@router.get(
+    "/inquiries/{number}/files/{file_id}",
+    auth=staff_auth,
+    summary="下载工单附件",
+    openapi_extra=binary_download("application/octet-stream", "附件（按上传时的类型）"),
+)
 def get_inquiry_file(request, number: str, file_id: int):
     order = _visible_or_404(request, number)
     attachment = OrderAttachment.objects.filter(order=order, pk=min(file_id, 2**62)).first()

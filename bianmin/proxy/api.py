@@ -16,13 +16,15 @@ from bianmin.cases.idempotency import OPENAPI as IDEMPOTENCY_OPENAPI
 from bianmin.cases.idempotency import idempotent
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.core.schemas import DbId
+from bianmin.core.schemas import DbId, binary_download
 from bianmin.proxy import services
 from bianmin.proxy.documents import render_sheet_pdf
 from bianmin.proxy.register import build_register, workbook
 from bianmin.proxy.selectors import handover_for, handovers_visible_to, with_entries
 
 router = Router(tags=["proxy"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -308,7 +310,12 @@ def receive_handover(request, handover_id: int, payload: ReceiveIn):
     return handover_json(_fresh(request, handover_id))
 
 
-@router.get("/handovers/{handover_id}/sheet.pdf", auth=staff_auth, summary="代办交接单 PDF（带二维码）")
+@router.get(
+    "/handovers/{handover_id}/sheet.pdf",
+    auth=staff_auth,
+    summary="代办交接单 PDF（带二维码）",
+    openapi_extra=binary_download("application/pdf", "代办交接单（PDF）"),
+)
 def handover_sheet_pdf(request, handover_id: int):
     handover = _fresh(request, handover_id)
     response = HttpResponse(render_sheet_pdf(handover, request), content_type="application/pdf")
@@ -445,12 +452,17 @@ def get_register(request, query: Query[RegisterQuery]):
     }
 
 
-@router.get("/proxy/register.xlsx", auth=staff_auth, summary="代办登记台账 Excel")
+@router.get(
+    "/proxy/register.xlsx",
+    auth=staff_auth,
+    summary="代办登记台账 Excel",
+    openapi_extra=binary_download(XLSX, "代办登记台账（Excel）"),
+)
 def get_register_xlsx(request, query: Query[RegisterQuery]):
     report = _register(request, query)
     response = HttpResponse(
         workbook(report, "村级代办登记台账"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = (
         f'attachment; filename="proxy-register-{report.date_from}-{report.date_to}.xlsx"'

@@ -71,6 +71,7 @@ def decode(value: str | None) -> Cursor | None:
     if at is not None:
         if at.tzinfo is None:
             at = at.replace(tzinfo=clock.SHANGHAI)
+        _within_bounds(at)
         first = Event.objects.filter(at__gte=at).order_by("id").values_list("id", flat=True).first()
         return Cursor(event_id=(first - 1) if first else _last_event_id(), at=at)
     try:
@@ -80,7 +81,21 @@ def decode(value: str | None) -> Cursor | None:
         raise Invalid("since 无效", fields={"since": "应为上次同步返回的 cursor，或 ISO 8601 时间"}) from None
     if cursor.event_id < 0 or cursor.event_id > 2**62 or cursor.at.tzinfo is None:
         raise Invalid("since 无效", fields={"since": "应为上次同步返回的 cursor，或 ISO 8601 时间"})
+    _within_bounds(cursor.at)
     return cursor
+
+
+# A phone's last sync lies in these years; far-off dates (0001-01-01, 9999-12-31 with an offset) would overflow
+# when converted to UTC, so they are a 422 on `since`, checked on the wall time before any conversion.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _within_bounds(at: dt.datetime) -> None:
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise Invalid(
+            "since 无效",
+            fields={"since": f"时间应在 {FIRST_YEAR}-01-01 至 {LAST_YEAR + 1}-01-01 之间"},
+        )
 
 
 def _last_event_id() -> int:

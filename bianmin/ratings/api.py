@@ -78,7 +78,7 @@ def rating_json(rating: Rating, today: dt.date | None = None) -> dict:
         "comment": rating.comment,
         "staff": rating.staff.display_name if rating.staff_id else None,
         "recorded_by": rating.recorded_by.display_name if rating.recorded_by_id else None,
-        "created_at": rating.created_at.isoformat(),
+        "created_at": rating.created_at.astimezone(clock.SHANGHAI).isoformat(),
         "rectification": {
             "id": rect.pk,
             "state": rect.state,
@@ -262,7 +262,7 @@ def rate_tracked(request, number: str, payload: RatingIn, code: str = ""):
             "level": rating.level,
             "level_label": LEVELS[rating.level],
             "channel": rating.channel,
-            "created_at": rating.created_at.isoformat(),
+            "created_at": rating.created_at.astimezone(clock.SHANGHAI).isoformat(),
             "rectification": rating.level >= 4,
         },
     )

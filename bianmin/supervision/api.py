@@ -10,7 +10,7 @@ from pydantic import Field
 from bianmin.accounts.auth import staff_auth
 from bianmin.core.errors import NotFound
 from bianmin.core.pagination import PageQuery, paginate
-from bianmin.core.schemas import ObjectIn, Text
+from bianmin.core.schemas import LocalDateTime, ObjectIn, Text
 from bianmin.supervision import selectors, services
 from bianmin.supervision.models import Card, Order
 
@@ -27,7 +27,7 @@ class OrderOut(Schema):
     subject: SubjectOut
     reason: str
     requirement: str
-    issued_at: dt.datetime
+    issued_at: LocalDateTime
     issued_by: str
     reply_due: dt.date
     state: Literal["open", "answered", "closed", "returned"]
@@ -35,7 +35,7 @@ class OrderOut(Schema):
     level: Literal["township", "county"]
     department: str | None
     person: str | None
-    answered_at: dt.datetime | None
+    answered_at: LocalDateTime | None
     answered_on_time: bool | None
     returns: int
 
