@@ -156,8 +156,12 @@ def register_order(
     files=None,
     idempotency_key: str | None = None,
     address: str = "",
+    then=None,
 ) -> tuple[WorkOrder, bool]:
-    """登记: a new work order (or, for a retried Idempotency-Key, the first one). Public when `user` is None."""
+    """登记: a new work order (or, for a retried Idempotency-Key, the first one). Public when `user` is None.
+
+    `then(order)` runs in the registration's transaction (the caller writes its answer there): if it fails,
+    nothing of the order is kept."""
     scope = scope_of(user)
     public = not scope.is_staff_member
     person = person if isinstance(person, dict) else {}
@@ -244,6 +248,8 @@ def register_order(
                     owner=owner_key, key=idempotency_key, fingerprint=fingerprint, order=order,
                     created_at=clock.now(),
                 )  # fmt: skip
+            if then is not None:
+                then(order)
             return order, True
     except IntegrityError:
         earlier = (
