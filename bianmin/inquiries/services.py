@@ -2,6 +2,7 @@
 that checks, changes, appends the timeline event and tells its subscribers (signals.order_acted)."""
 
 import hashlib
+import hmac
 import json
 import secrets
 
@@ -166,8 +167,13 @@ def register_order(
     public = not scope.is_staff_member
     person = person if isinstance(person, dict) else {}
     owner_key = f"user:{user.pk}" if getattr(user, "pk", None) else f"addr:{address[:64]}"
+    # The whole body (the person's name and phone included): citizens behind one township NAT share an address,
+    # so a retry gives back the first order only when every field is the same; anything else is a 409 that
+    # says nothing of the first order.
     fingerprint = _fingerprint(kind=kind, content=content, channel=channel, urgent=urgent, person=person,
-                               anonymous=anonymous, case=case, center=center)  # fmt: skip
+                               anonymous=anonymous, case=case, center=center, item=item,
+                               concerned_user=concerned_user, concerned_department=concerned_department,
+                               address=owner_key)  # fmt: skip
     if idempotency_key:
         if len(idempotency_key) > 100:
             raise Invalid("Idempotency-Key 过长", fields={"Idempotency-Key": "不超过100个字符"})
@@ -175,9 +181,7 @@ def register_order(
             OrderKey.objects.filter(owner=owner_key, key=idempotency_key).select_related("order").first()
         )
         if earlier:
-            if earlier.fingerprint != fingerprint:
-                raise Conflict("同一个 Idempotency-Key 已用于另一张工单", code="idempotency_key_reused")
-            return earlier.order, False
+            return _replayed(earlier, fingerprint), False
     if public:
         throttle_public(address)
     errors: dict[str, str] = {}
@@ -257,9 +261,16 @@ def register_order(
             .select_related("order")
             .first()
         )
-        if earlier:
-            return earlier.order, False
+        if earlier:  # a concurrent twin: the same rule as a retry
+            return _replayed(earlier, fingerprint), False
         raise
+
+
+def _replayed(earlier: OrderKey, fingerprint: str) -> WorkOrder:
+    """The first order of a retried key, only for the very same body; otherwise 409 revealing nothing of it."""
+    if not hmac.compare_digest(earlier.fingerprint, fingerprint):
+        raise Conflict("同一个 Idempotency-Key 已用于另一次提交，请换一个", code="idempotency_key_reused")
+    return earlier.order
 
 
 def _create(user, center, kind, channel, urgent, name, phone, anonymous, text, case, item_code, concerned,
