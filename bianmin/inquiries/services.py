@@ -8,6 +8,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from bianmin.accounts.models import Post, Role, User
 from bianmin.accounts.scope import agent_village, scope_of
@@ -228,9 +229,12 @@ def register_order(
     concerned_dept = None
     if concerned_department:
         if home is not None:
-            concerned_dept = Department.objects.filter(
-                code=str(concerned_department)[:24], region__code__startswith=home.region_id[:6]
-            ).first()
+            # Only a department of the order's own center or one the registrar's scope covers: a township
+            # cannot put a complaint on another township's departments (it would count in their figures).
+            allowed = Q(center=home)
+            if scope.is_staff_member:
+                allowed |= Q(pk__in=scope.departments().values("pk"))
+            concerned_dept = Department.objects.filter(allowed, code=str(concerned_department)[:24]).first()
         if concerned_dept is None:
             errors["concerned_department"] = "未找到该部门"
     if errors:
