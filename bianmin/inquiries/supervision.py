@@ -21,6 +21,7 @@ def subject(user, ref: str) -> dict | None:
     if department and person is None:
         person = (
             Post.objects.filter(is_active=True, role=Role.APPROVER, department_id=department)
+            .exclude(user_id__in=hidden_from(order.number))
             .order_by("user_id")
             .values_list("user_id", flat=True)
             .first()

@@ -51,3 +51,26 @@ def test_the_sweep_cards_the_registrar_and_the_reported_director_sees_nothing(ap
     assert d.post(f"supervision/cards/{card.pk}/appeal", {"reason": "不是我"}).status_code == 404
     # The supervisor still sees it.
     assert api("fufeng_supervisor").get(f"supervision/orders/{sv.number}").status_code == 200
+
+
+def test_a_supervisors_order_on_a_dispatched_report_never_names_the_reported_approver(api):
+    from bianmin.regions.models import Department
+
+    minzheng = Department.objects.get(center__region__name="法门镇", name__contains="民政")
+    reported = User.objects.get(username="famen_minzheng")
+    body = {"kind": "report", "channel": "window", "content": "举报民政所经办人吃拿卡要",
+            "person": {"name": "李举报", "phone": "13900001111"}, "concerned_user": "famen_minzheng"}  # fmt: skip
+    with clock.pinned("2026-03-02T09:00:00+08:00"):
+        clerk = api("famen_clerk")
+        number = clerk.post("inquiries", body).json()["number"]
+        r = clerk.post(f"inquiries/{number}/actions/dispatch", {"department": minzheng.code})
+        assert r.status_code == 200, r.content
+        issued = api("fufeng_supervisor").post(
+            "supervision/orders",
+            {"subject": {"kind": "inquiry", "ref": number}, "reason": "久拖不办", "reply_due": "2026-03-06"},
+        )
+    assert issued.status_code == 201, issued.content
+    sv = Order.objects.get(subject_ref=number)
+    assert sv.person_id != reported.pk
+    assert not Notice.objects.filter(recipient=reported, link__contains=sv.number).exists()
+    assert api("famen_minzheng").get(f"supervision/orders/{sv.number}").status_code == 404
