@@ -53,3 +53,24 @@ def test_another_body_with_the_same_key_from_the_same_address_is_409_revealing_n
     text = second.content.decode()
     assert number not in text and code not in text and "张三" not in text and "138" not in text
     assert WorkOrder.objects.count() == 1
+
+
+def test_a_concurrent_twin_with_another_body_is_409_too(demo, monkeypatch):
+    """Citizen A's order with the key is written while citizen B's is being checked (a race): B's insert hits
+    the unique key and gets a 409, not A's number."""
+    from bianmin.inquiries import services
+
+    real = services.throttle_public
+    state = {"raced": False}
+
+    def race(address):
+        real(address)
+        if not state["raced"]:
+            state["raced"] = True
+            assert send(body()).status_code == 201  # A lands first
+
+    monkeypatch.setattr(services, "throttle_public", race)
+    b = send(body(person={"name": "李四", "phone": "13900139000"}))
+    assert b.status_code == 409, b.content
+    first = WorkOrder.objects.get()
+    assert first.number not in b.content.decode() and first.query_code not in b.content.decode()
