@@ -196,6 +196,11 @@ def _detail(request, order, *, revealed=False, query_code=True) -> dict:
 )
 def create_inquiry(request, payload: InquiryIn):
     user = request.user if request.user.is_authenticated else None
+    answer: dict = {}
+
+    def write_answer(order):
+        answer["body"] = _answer(request, user, order)
+
     order, created = services.register_order(
         user,
         kind=payload.kind,
@@ -211,15 +216,19 @@ def create_inquiry(request, payload: InquiryIn):
         concerned_department=payload.concerned_department,
         idempotency_key=request.headers.get("Idempotency-Key") or None,
         address=client_address(request),
+        then=write_answer,
     )
+    body = answer["body"] if created else _answer(request, user, order)
+    return Status(201 if created else 200, body)
+
+
+def _answer(request, user, order) -> dict:
     if user is None:
         today, calendar = _today_and_calendar()
         # The citizen sees what they sent and the number and code to follow it, nothing more.
-        body = order_json(order, None, today=today, calendar=calendar)
-    else:
-        order = order_for(user, order.number) or order
-        body = _detail(request, order)
-    return Status(201 if created else 200, body)
+        return order_json(order, None, today=today, calendar=calendar)
+    order = order_for(user, order.number) or order
+    return _detail(request, order)
 
 
 @router.get(

@@ -43,6 +43,10 @@ def shows_person(order: WorkOrder, user) -> bool:
     """May `user` see who brought this order? Not for a confidential one unless they took it in."""
     if not order.confidential:
         return True
+    if user is None or not user.is_authenticated:
+        return (
+            False  # no one signed in (the public answer to a 举报 sent online) sees a confidential reporter
+        )
     scope = scope_of(user)
     if order.concerned_user_id and order.concerned_user_id == getattr(user, "pk", None):
         return False

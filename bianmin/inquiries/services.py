@@ -2,11 +2,13 @@
 that checks, changes, appends the timeline event and tells its subscribers (signals.order_acted)."""
 
 import hashlib
+import hmac
 import json
 import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from bianmin.accounts.models import Post, Role, User
 from bianmin.accounts.scope import agent_village, scope_of
@@ -156,14 +158,23 @@ def register_order(
     files=None,
     idempotency_key: str | None = None,
     address: str = "",
+    then=None,
 ) -> tuple[WorkOrder, bool]:
-    """登记: a new work order (or, for a retried Idempotency-Key, the first one). Public when `user` is None."""
+    """登记: a new work order (or, for a retried Idempotency-Key, the first one). Public when `user` is None.
+
+    `then(order)` runs in the registration's transaction (the caller writes its answer there): if it fails,
+    nothing of the order is kept."""
     scope = scope_of(user)
     public = not scope.is_staff_member
     person = person if isinstance(person, dict) else {}
     owner_key = f"user:{user.pk}" if getattr(user, "pk", None) else f"addr:{address[:64]}"
+    # The whole body (the person's name and phone included): citizens behind one township NAT share an address,
+    # so a retry gives back the first order only when every field is the same; anything else is a 409 that
+    # says nothing of the first order.
     fingerprint = _fingerprint(kind=kind, content=content, channel=channel, urgent=urgent, person=person,
-                               anonymous=anonymous, case=case, center=center)  # fmt: skip
+                               anonymous=anonymous, case=case, center=center, item=item,
+                               concerned_user=concerned_user, concerned_department=concerned_department,
+                               address=owner_key)  # fmt: skip
     if idempotency_key:
         if len(idempotency_key) > 100:
             raise Invalid("Idempotency-Key 过长", fields={"Idempotency-Key": "不超过100个字符"})
@@ -171,9 +182,7 @@ def register_order(
             OrderKey.objects.filter(owner=owner_key, key=idempotency_key).select_related("order").first()
         )
         if earlier:
-            if earlier.fingerprint != fingerprint:
-                raise Conflict("同一个 Idempotency-Key 已用于另一张工单", code="idempotency_key_reused")
-            return earlier.order, False
+            return _replayed(earlier, fingerprint), False
     if public:
         throttle_public(address)
     errors: dict[str, str] = {}
@@ -220,9 +229,12 @@ def register_order(
     concerned_dept = None
     if concerned_department:
         if home is not None:
-            concerned_dept = Department.objects.filter(
-                code=str(concerned_department)[:24], region__code__startswith=home.region_id[:6]
-            ).first()
+            # Only a department of the order's own center or one the registrar's scope covers: a township
+            # cannot put a complaint on another township's departments (it would count in their figures).
+            allowed = Q(center=home)
+            if scope.is_staff_member:
+                allowed |= Q(pk__in=scope.departments().values("pk"))
+            concerned_dept = Department.objects.filter(allowed, code=str(concerned_department)[:24]).first()
         if concerned_dept is None:
             errors["concerned_department"] = "未找到该部门"
     if errors:
@@ -244,6 +256,8 @@ def register_order(
                     owner=owner_key, key=idempotency_key, fingerprint=fingerprint, order=order,
                     created_at=clock.now(),
                 )  # fmt: skip
+            if then is not None:
+                then(order)
             return order, True
     except IntegrityError:
         earlier = (
@@ -251,9 +265,16 @@ def register_order(
             .select_related("order")
             .first()
         )
-        if earlier:
-            return earlier.order, False
+        if earlier:  # a concurrent twin: the same rule as a retry
+            return _replayed(earlier, fingerprint), False
         raise
+
+
+def _replayed(earlier: OrderKey, fingerprint: str) -> WorkOrder:
+    """The first order of a retried key, only for the very same body; otherwise 409 revealing nothing of it."""
+    if not hmac.compare_digest(earlier.fingerprint, fingerprint):
+        raise Conflict("同一个 Idempotency-Key 已用于另一次提交，请换一个", code="idempotency_key_reused")
+    return earlier.order
 
 
 def _create(user, center, kind, channel, urgent, name, phone, anonymous, text, case, item_code, concerned,

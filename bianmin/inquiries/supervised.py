@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from bianmin.accounts.models import Post, Role
-from bianmin.inquiries.models import OPEN_STATES, State, WorkOrder
+from bianmin.inquiries.models import OPEN_STATES, Kind, State, WorkOrder
 
 
 def open_items(today: dt.date) -> Iterator[dict]:
@@ -35,15 +35,21 @@ def open_items(today: dt.date) -> Iterator[dict]:
             "center__region_id",
             "department_id",
             "owner_id",
+            "concerned_user_id",
         )  # fmt: skip
         .order_by("pk")
     )
     for order in orders.iterator(chunk_size=500):
         waiting = order.state == State.REGISTERED
+        # A 举报 about a person never reaches that person (the rule of notices._not_concerned).
+        hidden = {order.concerned_user_id} if order.kind == Kind.REPORT and order.concerned_user_id else set()
         if waiting:
-            users = sorted({order.owner_id} if order.owner_id else set(window.get(order.center_id, [])))
+            # 首问负责: the one who registered it answers for it until it is dispatched.
+            person = order.owner_id if order.owner_id not in hidden else None
+            users = [person] if person else sorted(set(window.get(order.center_id, [])) - hidden)
         else:
-            users = sorted(set(department.get(order.department_id, [])))
+            person = None  # dispatched: the department answers
+            users = sorted(set(department.get(order.department_id, [])) - hidden)
         yield {
             "kind": "inquiry",
             "ref": order.number,
@@ -52,6 +58,8 @@ def open_items(today: dt.date) -> Iterator[dict]:
             "center_id": order.center_id,
             "department_id": order.department_id,
             "user_ids": users,
+            "person_id": person,
+            "hidden_user_ids": sorted(hidden),
             "region_code": order.center.region_id,
             "link": reverse("inquiries:order", args=[order.number]),
         }

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from bianmin.accounts.models import Post, Role
+from bianmin.inquiries.models import Kind, WorkOrder
 from bianmin.inquiries.selectors import order_for
 
 
@@ -15,9 +16,12 @@ def subject(user, ref: str) -> dict | None:
         return None
     department = order.department_id
     person = order.owner_id if order.department_id is None else None
+    if person is not None and person in hidden_from(order.number):
+        person = None
     if department and person is None:
         person = (
             Post.objects.filter(is_active=True, role=Role.APPROVER, department_id=department)
+            .exclude(user_id__in=hidden_from(order.number))
             .order_by("user_id")
             .values_list("user_id", flat=True)
             .first()
@@ -31,9 +35,24 @@ def subject(user, ref: str) -> dict | None:
     }
 
 
+def hidden_from(ref: str) -> set[int]:
+    """The person a 举报 is about: never named, told or shown anything of it by supervision."""
+    return set(
+        WorkOrder.objects.filter(number=ref[:40], kind=Kind.REPORT, concerned_user__isnull=False).values_list(
+            "concerned_user_id", flat=True
+        )
+    )
+
+
+def concealed_refs(user):
+    """The numbers of the 举报 about `user` (a subquery): supervision rows about them are not theirs to see."""
+    return WorkOrder.objects.filter(kind=Kind.REPORT, concerned_user=user).values("number")
+
+
 def register() -> None:
     from bianmin.inquiries.supervised import open_items
-    from bianmin.supervision import services, sweep
+    from bianmin.supervision import selectors, services, sweep
 
-    sweep.register_source("inquiry", open_items)
+    sweep.register_source("inquiry", open_items, hidden_from=hidden_from)
     services.register_subject("inquiry", subject)
+    selectors.register_concealed("inquiry", concealed_refs)

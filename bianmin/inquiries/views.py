@@ -172,12 +172,18 @@ def reveal(request, number: str):
     return render(request, "inquiries/order.html", _context(request, order, revealed=True))
 
 
-def _int(value: str, field: str):
+def _ascii_int(value: str) -> bool:
+    """Only 0-9 (an optional leading minus): str.isdigit() also accepts "²" and other digits int() refuses."""
+    digits = value[1:] if value.startswith("-") else value
+    return digits.isascii() and digits.isdigit()
+
+
+def _int(value: str, field: str, message: str = "请填写整数"):
     value = (value or "").strip()
     if not value:
         return None
-    if not value.lstrip("-").isdigit() or len(value) > 6:
-        raise Invalid("输入有误", fields={field: "请填写整数"})
+    if not _ascii_int(value) or len(value) > 6:
+        raise Invalid("输入有误", fields={field: message})
     return int(value)
 
 
@@ -193,8 +199,11 @@ def _action_data(action: str, post) -> dict:
         data["upheld"] = post["upheld"] == "yes"
     if action == "publish":
         data["public"] = post.get("public", "yes") == "yes"
-    if post.get("version", "").isdigit():
-        data["version"] = int(post["version"][:9])
+    version = (post.get("version") or "").strip()
+    if version:
+        if not (version.isascii() and version.isdigit()) or len(version) > 9:
+            raise Invalid("输入有误", fields={"version": "页面版本有误，请刷新页面后重试"})
+        data["version"] = int(version)
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -4,6 +4,7 @@ A supervisor sees their subtree (by the region code stored on each row); a depar
 orders and cards on their department; a center's director those of the center; everyone what names them.
 """
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
@@ -13,11 +14,31 @@ from bianmin.accounts.models import Role
 from bianmin.accounts.scope import scope_of
 from bianmin.supervision.models import WAITING_STATES, Card, Order, Warning
 
+# subject kind -> fn(user) -> the refs (a values_list or list) of subjects this user must never see through
+# supervision: the work order of a 举报 about them. Registered by the app that owns the subject.
+CONCEALED: dict[str, Callable] = {}
+
+
+def register_concealed(kind: str, fn: Callable) -> None:
+    CONCEALED[kind] = fn
+
+
+def _concealed_q(user) -> Q:
+    """Rows about a subject hidden from this user: excluded from everything they can see or answer."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    parts = [Q(subject_kind=kind, subject_ref__in=fn(user)) for kind, fn in CONCEALED.items()]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
 
 def _q(user, *, person: str = "person_id") -> Q:
     scope = scope_of(user)
     if scope.is_admin:
         return Q()
+    return _visible_q(user, scope, person) & ~_concealed_q(user)
+
+
+def _visible_q(user, scope, person: str) -> Q:
     parts = [Q(pk__in=[])]
     if user is not None and user.is_authenticated:
         parts.append(Q(**{person: user.pk}))
@@ -50,11 +71,19 @@ def queue_for(user) -> QuerySet[Order]:
         parts.append(Q(department_id__in=scope.department_ids))
     if Role.DIRECTOR in scope.roles and scope.center_ids:
         parts.append(Q(center_id__in=scope.center_ids))
-    return Order.objects.filter(reduce(or_, parts), state__in=WAITING_STATES)
+    return Order.objects.filter(reduce(or_, parts), state__in=WAITING_STATES).exclude(_concealed_q(user))
+
+
+def _conceals(user, row) -> bool:
+    if row.subject_kind not in CONCEALED:
+        return False
+    return type(row).objects.filter(pk=row.pk).filter(_concealed_q(user)).exists()
 
 
 def may_answer(user, order: Order) -> bool:
     scope = scope_of(user)
+    if _conceals(user, order):
+        return False
     return (
         order.person_id == user.pk
         or (order.department_id is not None and order.department_id in scope.department_ids)
@@ -78,6 +107,8 @@ def may_review(user, row) -> bool:
 
 def may_appeal(user, card: Card) -> bool:
     scope = scope_of(user)
+    if _conceals(user, card):
+        return False
     return (
         card.person_id == user.pk
         or (card.department_id is not None and card.department_id in scope.department_ids)

@@ -57,9 +57,23 @@ CHUNK = 500
 SOURCES: dict[str, Callable[[dt.date], Iterable[dict]]] = {}
 
 
-def register_source(kind: str, fn: Callable[[dt.date], Iterable[dict]]) -> None:
+# kind -> fn(ref) -> the users a subject must never reach (the person a 举报 is about): never named,
+# never told, never shown the order (selectors.CONCEALED hides the rows from them).
+HIDDEN_FROM: dict[str, Callable[[str], set[int]]] = {}
+
+
+def register_source(
+    kind: str, fn: Callable[[dt.date], Iterable[dict]], hidden_from: Callable[[str], set[int]] | None = None
+) -> None:
     """Another app's open items with deadlines (interfaces.md #2): fn(today) yields one dict per item."""
     SOURCES[kind] = fn
+    if hidden_from is not None:
+        HIDDEN_FROM[kind] = hidden_from
+
+
+def hidden_from(subject_kind: str, subject_ref: str) -> set[int]:
+    fn = HIDDEN_FROM.get(subject_kind)
+    return set(fn(subject_ref)) if fn else set()
 
 
 class SweepActor:
@@ -79,6 +93,7 @@ class Party:
     department_id: int | None = None
     person_id: int | None = None
     center_id: int | None = None
+    hidden: frozenset = frozenset()  # never told nor named (the person a 举报 is about)
 
 
 @dataclass
@@ -159,7 +174,7 @@ class Sweep:
         users = [party.person_id] if party.person_id else []
         users += self.approvers.get(party.department_id, [])
         users += self.directors.get(party.center_id, [])
-        return list(dict.fromkeys(u for u in users if u))
+        return list(dict.fromkeys(u for u in users if u and u not in party.hidden))
 
     # --- the run ------------------------------------------------------------------------------------------
     def run(self) -> dict[str, int]:
@@ -330,9 +345,16 @@ class Sweep:
                             center_id=item.get("center_id"), department_id=item.get("department_id"),
                             region_code=item.get("region_code") or "", label=f"{item.get('label', '')}{why}"[:200],
                             link=item.get("link") or "", due=due, raised_on=self.today)  # fmt: skip
-                users = [u for u in item.get("user_ids") or [] if u]
+                hidden = set(item.get("hidden_user_ids") or [])
+                users = [u for u in item.get("user_ids") or [] if u and u not in hidden]
                 dept = item.get("department_id")
-                party = Party(dept, users[0] if users else self.person_of(dept), item.get("center_id"))
+                if "person_id" in item:  # the source names who answers (首问负责: the owner before dispatch)
+                    person = item["person_id"]
+                else:
+                    person = users[0] if users else self.person_of(dept)
+                if person in hidden:
+                    person = None
+                party = Party(dept, person, item.get("center_id"), hidden=frozenset(hidden))
                 batch.append(Found(w, parties=[party], tell=users))
                 if len(batch) >= CHUNK:
                     self.raise_all(batch)
@@ -496,10 +518,11 @@ class Sweep:
             record_event(case, SWEEP, "supervisor", "supervision_red", case.state, case.state,
                          note=f"督办单{order.number}：{w.label}，亮红牌，下发整改通知书",
                          data={"order": order.number, "card": "red"})  # fmt: skip
-        party = Party(order.department_id, order.person_id, order.center_id)
+        hidden = frozenset(hidden_from(order.subject_kind, order.subject_ref))
+        party = Party(order.department_id, order.person_id, order.center_id, hidden=hidden)
         users = self.recipients(party)
         if action == "red":
-            users += self.supervisors_of(order.region_code)
+            users += [u for u in self.supervisors_of(order.region_code) if u not in hidden]
         link = reverse("supervision:order", args=[order.number])
         notify(
             list(dict.fromkeys(users)),
@@ -509,7 +532,7 @@ class Sweep:
             link,
             case=case,
         )
-        if case is not None and case.deadline and order.person_id:
+        if case is not None and case.deadline and order.person_id and order.person_id not in hidden:
             # The red light's text (urgent) to the person held to account.
             params = {
                 "center": case.center.name,
@@ -560,7 +583,9 @@ def next_number(day: dt.date) -> str:
 
 
 def tell_order(order: Order, users: list[int], case) -> None:
-    """The bell and a text to whoever must answer an order."""
+    """The bell and a text to whoever must answer an order (never to whom its subject is hidden from)."""
+    hidden = hidden_from(order.subject_kind, order.subject_ref)
+    users = [u for u in users if u not in hidden]
     county = county_of(order.region_code)
     params = {"center": order.center.name if order.center_id else "", "number": order.subject_ref,
               "order": order.number, "reply_by": f"{order.reply_due:%Y-%m-%d}"}  # fmt: skip
