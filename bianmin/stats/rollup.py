@@ -16,8 +16,8 @@ refusal or denial puts on the row (that is counted as refused or as a denial ins
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, UniqueConstraint
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -134,17 +134,39 @@ def deltas_for(action: str, case: Case, event: Event) -> dict[tuple, Counter]:
     return out
 
 
+def _upsert_sql(model) -> tuple[str, list[str], list[str]]:
+    """INSERT … ON CONFLICT (the key) DO UPDATE adding the measures: one statement on SQLite and PostgreSQL."""
+    cached = _UPSERT.get(model)
+    if cached:
+        return cached
+    qn = connection.ops.quote_name
+    (unique,) = [c for c in model._meta.constraints if isinstance(c, UniqueConstraint)]
+    measures = [f.column for f in model._meta.concrete_fields if f.name in MEASURES]
+    keys = [f.column for f in model._meta.concrete_fields if not f.primary_key and f.column not in measures]
+    table = qn(model._meta.db_table)
+    columns = keys + measures
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(qn(model._meta.get_field(f).column) for f in unique.fields)}) DO UPDATE SET "
+        + ", ".join(f"{qn(m)} = {table}.{qn(m)} + EXCLUDED.{qn(m)}" for m in measures)
+    )
+    _UPSERT[model] = (sql, keys, measures)
+    return _UPSERT[model]
+
+
+_UPSERT: dict = {}
+
+
 def _bump(model, key: dict, counts: dict) -> None:
-    changes = {name: F(name) + n for name, n in counts.items() if n}
-    if not changes:
+    """Add `counts` to the row of `key`, creating it at zero first; a concurrent first insert cannot lose a
+    count (the database resolves the conflict inside the one statement)."""
+    if not any(counts.values()):
         return
-    if model.objects.filter(**key).update(**changes):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent first insert of the same key wins, we add
-            model.objects.create(**key, **{k: v for k, v in counts.items() if v})
-    except IntegrityError:
-        model.objects.filter(**key).update(**changes)
+    sql, keys, measures = _upsert_sql(model)
+    fields = {f.column: f.name for f in model._meta.concrete_fields}
+    params = [key[fields[c]] for c in keys] + [counts.get(fields[m], 0) for m in measures]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def apply(deltas: dict[tuple, Counter]) -> None:
