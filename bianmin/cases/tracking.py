@@ -27,7 +27,9 @@ WINDOW = dt.timedelta(minutes=15)  # … inside this window → 429
 INTERNAL_ACTIONS = {"reveal", "upload", "request_extension", "decline_extension"}
 
 
-def find_tracked(number: str, code: str | None, address: str) -> Case:
+def find_by_query_code(queryset, number: str, code: str | None, address: str, not_found: str):
+    """The row of `queryset` numbered `number` whose query code is `code`; wrong guesses are throttled per
+    address (and number) and answer exactly like an unknown number. Cases and work orders share it."""
     recent = TrackFailure.objects.filter(at__gte=clock.now() - WINDOW)
     wait = max(
         wait_seconds(recent.filter(address=address[:64], number=number[:40]), ADDRESS_LIMIT, WINDOW),
@@ -35,12 +37,18 @@ def find_tracked(number: str, code: str | None, address: str) -> Case:
     )
     if wait:
         raise TooMany(f"查询过于频繁，{wait_text(wait)}")
-    case = Case.objects.select_related("item", "center").filter(number=number).first()
+    row = queryset.filter(number=number).first()
     # Compare in constant time, and the same answer for an unknown number and a wrong code.
-    if case is None or not code or not hmac.compare_digest(case.query_code.encode(), str(code).encode()):
+    if row is None or not code or not hmac.compare_digest(row.query_code.encode(), str(code).encode()):
         TrackFailure.objects.create(address=address[:64], number=number[:40], at=clock.now())
-        raise NotFound("办件编号或查询码不正确")
-    return case
+        raise NotFound(not_found)
+    return row
+
+
+def find_tracked(number: str, code: str | None, address: str) -> Case:
+    return find_by_query_code(
+        Case.objects.select_related("item", "center"), number, code, address, "办件编号或查询码不正确"
+    )
 
 
 # What each step means for the applicant, and what (if anything) they have to do. Never a staff note:

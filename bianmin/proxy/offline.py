@@ -19,13 +19,13 @@ from bianmin.accounts.scope import scope_of
 from bianmin.cases.actions import event_label
 from bianmin.cases.actions.intake import _choice_values
 from bianmin.cases.custody import agent_holds, custody_of
-from bianmin.cases.models import Event, State
+from bianmin.cases.models import Event
 from bianmin.catalog.models import Field, Material
 from bianmin.catalog.selectors import published_items
 from bianmin.core import clock
 from bianmin.core.errors import Forbidden, Invalid
+from bianmin.duty.models import WeeklyDuty
 from bianmin.proxy import services
-from bianmin.proxy.models import DutyDay
 from bianmin.proxy.selectors import (
     agent_village,
     handovers_visible_to,
@@ -102,27 +102,13 @@ def _last_event_id() -> int:
     return Event.objects.aggregate(m=Max("id"))["m"] or 0
 
 
-def _bucket(user, case, waiting: set[int]) -> str:
-    # The agent's home page groups the same way (proxy.views._bucket): keep the two in step.
-    where = custody_of(case)["location"]
-    if case.state == State.DELIVERED:
-        return "delivered"
-    if case.state in (State.REFUSED, State.WITHDRAWN):
-        return "closed"
-    if case.state == State.COMPLETED:
-        return "to_bring_back"
-    if where == "village" and case.pk not in waiting and case.state in services.READY_TO_GO_UP:
-        return "to_hand_over"
-    return "at_township"
-
-
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
 def case_json(user, case, waiting: set[int]) -> dict:
     where = custody_of(case)
-    bucket = _bucket(user, case, waiting)
+    bucket = services.bucket_of(case, waiting)
     events = list(case.events.all())[-MAX_EVENTS:]
     return {
         "number": case.number,
@@ -256,6 +242,6 @@ def changes(user, since: Cursor | None) -> dict:
                 "hours": d.hours,
                 "place": d.place,
             }
-            for d in DutyDay.objects.filter(agent=user)
+            for d in WeeklyDuty.objects.filter(user=user).order_by("weekday")
         ],
     }

@@ -586,3 +586,21 @@ def attach_photo(user, number: str, upload, *, material: int | None = None):
         raise Conflict("不是代办件", code="not_proxy")
     data, _ = PHOTO.read(upload)
     return case_services.attach_scan(user, number, ContentFile(data, name="photo"), material=material)
+
+
+def bucket_of(case: Case, waiting: set[int]) -> str:
+    """Where a village case stands for its agent (the home page's groups and the offline app's): `waiting`
+    holds the ids of cases already in an unreceived handover."""
+    if case.state == State.DELIVERED:
+        return "delivered"
+    if case.state in (State.REFUSED, State.WITHDRAWN):
+        return "closed"
+    if case.state == State.COMPLETED:
+        return "to_bring_back"
+    if (
+        custody.custody_of(case)["location"] == Location.VILLAGE
+        and case.pk not in waiting
+        and case.state in READY_TO_GO_UP
+    ):
+        return "to_hand_over"
+    return "at_township"

@@ -66,25 +66,12 @@ BUCKETS = [
 ]
 
 
-def _bucket(user, case, waiting: set[int]) -> str:
-    where = custody_of(case)["location"]
-    if case.state == State.DELIVERED:
-        return "delivered"
-    if case.state in (State.REFUSED, State.WITHDRAWN):
-        return "closed"
-    if case.state == State.COMPLETED:
-        return "to_bring_back"
-    if where == Location.VILLAGE and case.pk not in waiting and case.state in services.READY_TO_GO_UP:
-        return "to_hand_over"
-    return "at_township"
-
-
 def _sorted_cases(user):
     cases = list(proxy_cases_visible_to(user).order_by("-received_at", "-id")[:300])
     waiting = open_entry_case_ids([c.pk for c in cases])
     grouped = {key: [] for key, _label, _help in BUCKETS}
     for case in cases:
-        grouped[_bucket(user, case, waiting)].append(
+        grouped[services.bucket_of(case, waiting)].append(
             {"case": case, "custody": custody_of(case), "mine": agent_holds(user, case)}
         )
     grouped["delivered"] = grouped["delivered"][:20]
@@ -353,7 +340,7 @@ def next_steps(user, case, mandate) -> list[dict]:
         steps.append({"label": "签代办委托书", "url": reverse("proxy:mandate", args=[case.number])})
         return steps
     waiting = open_entry_case_ids([case.pk])
-    if _bucket(user, case, waiting) == "to_hand_over" and agent_holds(user, case):
+    if services.bucket_of(case, waiting) == "to_hand_over" and agent_holds(user, case):
         steps.append({"label": "交镇中心", "url": reverse("proxy:handover_new")})
         steps.append({"label": "登记下一件", "url": reverse("proxy:new")})
     elif case.state == State.COMPLETED and agent_holds(user, case):

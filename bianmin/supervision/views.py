@@ -189,7 +189,8 @@ def order_page(request, number: str):
     return render(request, "supervision/order.html", context)
 
 
-def _page_write(request, number: str, write, success: str):
+def _write(request, write, success: str, then):
+    """A page's POST: the service call, its refusal as a message in Chinese (nothing written), then `then`."""
     try:
         write()
     except PAGE_ERRORS as exc:
@@ -197,7 +198,11 @@ def _page_write(request, number: str, write, success: str):
         messages.error(request, f"{exc.message}{'：' + detail if detail else ''}")
     else:
         messages.success(request, success)
-    return redirect("supervision:order", number=number)
+    return then
+
+
+def _page_write(request, number: str, write, success: str):
+    return _write(request, write, success, redirect("supervision:order", number=number))
 
 
 @require_POST
@@ -339,14 +344,7 @@ def card_page(request, pk: int):
 
 
 def _card_write(request, pk: int, write, success: str):
-    try:
-        write()
-    except PAGE_ERRORS as exc:
-        detail = "；".join(exc.fields.values()) if exc.fields else ""
-        messages.error(request, f"{exc.message}{'：' + detail if detail else ''}")
-    else:
-        messages.success(request, success)
-    return redirect("supervision:card", pk=pk)
+    return _write(request, write, success, redirect("supervision:card", pk=pk))
 
 
 @require_POST

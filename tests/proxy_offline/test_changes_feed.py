@@ -122,3 +122,16 @@ def test_the_openapi_documents_the_feed_and_the_keys(db, client):
     ):
         names = [p["name"] for p in doc["paths"][path]["post"].get("parameters", [])]
         assert "Idempotency-Key" in names, path
+
+
+def test_the_feed_carries_the_duty_days_of_the_roster(api, now):
+    from bianmin.accounts.models import User
+    from bianmin.duty.models import WeeklyDuty
+
+    agent = User.objects.get(username="famen_agent")
+    rostered = list(WeeklyDuty.objects.filter(user=agent).order_by("weekday"))
+    assert rostered, "the demo gives the agent weekly duty days"
+    WeeklyDuty.objects.filter(pk=rostered[0].pk).update(place="村委会二楼")
+    days = api("famen_agent").get("proxy/changes").json()["duty_days"]
+    assert [d["weekday"] for d in days] == [d.weekday for d in rostered]
+    assert days[0]["place"] == "村委会二楼"
