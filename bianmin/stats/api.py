@@ -32,9 +32,9 @@ class Ratings(Schema):
     callback_rate: float | None
 
 
-class Group(Schema):
-    key: str
-    name: str
+class Counts(Schema):
+    """The figures API.md names, for a region (StatsOut) or one of its groups (Group)."""
+
     received: int
     accepted: int
     completed: int
@@ -44,23 +44,19 @@ class Group(Schema):
     instant_share: float | None
     online_share: float | None
     proxy_count: int
+
+
+class Group(Counts):
+    key: str
+    name: str
     overdue_open: int | None
     indicators: dict[str, float | int | None]
 
 
-class StatsOut(Schema):
+class StatsOut(Counts):
     region: str
     from_: dt.date = Field(..., alias="from")
     to: dt.date
-    received: int
-    accepted: int
-    completed: int
-    completed_on_time: int
-    on_time_rate: float | None
-    refused: int
-    instant_share: float | None
-    online_share: float | None
-    proxy_count: int
     overdue_open: int
     ratings: Ratings
     indicators: dict[str, float | int | None]
