@@ -70,3 +70,6 @@ def bump(CalendarRevision, now: dt.datetime) -> None:
     )
     if not updated:
         CalendarRevision.objects.create(pk=1, number=1, token=token, changed_at=now)
+    from bianmin.calendar.services import forget_token  # (here: migrations import this module)
+
+    forget_token()

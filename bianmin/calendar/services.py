@@ -2,8 +2,8 @@
 
 Reads: ``calendar_for(region)`` gives the ``worktime.Calendar`` every deadline is computed with. Each
 process keeps the built calendar in memory under the revision token and checks the token with one
-primary-key query on every call, so an edit saved in any process is used by every process on its very
-next call. Callers that compute many deadlines in one request fetch the calendar once and reuse it.
+primary-key query once per HTTP request (on every call outside a request), so an edit saved in any
+process is used by every process from its next request on. Callers that compute many deadlines in one request fetch the calendar once and reuse it.
 
 Writes (admins only, each one transaction that also bumps the revision): ``set_day``, ``add_year``,
 ``confirm_year``.
@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
 from bianmin.accounts.scope import scope_of
@@ -54,13 +55,43 @@ _lock = threading.Lock()
 _TOKEN_SQL = f"SELECT token FROM {CalendarRevision._meta.db_table} WHERE id = 1"
 
 
+# Within one HTTP request the token is read once (the action and its answer share it); outside a request
+# (commands, workers, tests calling services) it is read on every call.
+_request = threading.local()
+_UNREAD = object()
+
+
 def current_token() -> str:
     """The revision token: one primary-key read. Empty before the calendar was ever seeded."""
+    known = getattr(_request, "token", None)
+    if known is not None and known is not _UNREAD:
+        return known
     # Plain SQL: this runs on every deadline computation and the ORM would triple its cost.
     with connection.cursor() as cursor:
         cursor.execute(_TOKEN_SQL)
         row = cursor.fetchone()
-    return row[0] if row else ""
+    token = row[0] if row else ""
+    if known is _UNREAD:
+        _request.token = token
+    return token
+
+
+def forget_token() -> None:
+    """A calendar write in this process: read the token again on the next call (seed.bump calls it)."""
+    if getattr(_request, "token", None) is not None:
+        _request.token = _UNREAD
+
+
+def _request_started(**kwargs) -> None:
+    _request.token = _UNREAD
+
+
+def _request_finished(**kwargs) -> None:
+    _request.token = None
+
+
+request_started.connect(_request_started, dispatch_uid="calendar_token_per_request")
+request_finished.connect(_request_finished, dispatch_uid="calendar_token_per_request")
 
 
 def _load(token: str) -> _Snapshot:

@@ -393,6 +393,10 @@ class Event(models.Model):
             models.Index(fields=["case", "id"], name="event_case_chain"),
             models.Index(fields=["case", "action", "at"], name="event_case_action_at"),
         ]
+        constraints = [
+            # The chain is a line: no two events of a case follow the same hash (see `known_head`).
+            models.UniqueConstraint(fields=["case", "prev_hash"], name="event_chain_no_fork"),
+        ]
 
     def __str__(self):
         return f"{self.case_id}·{self.action}·{self.at}"
@@ -400,11 +404,18 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("办件时间线只能追加，不能修改")
+        case = self._state.fields_cache.get("case")
         if not self.hash:
-            # Same transaction as the insert; the caller holds the case (lock or version), so no other
-            # event of this case can slip in between reading the head and writing after it.
-            chain_events([self])
+            head = known_head(case)
+            if head is None:
+                # Same transaction as the insert; the caller holds the case (lock or version), so no other
+                # event of this case can slip in between reading the head and writing after it.
+                chain_events([self])
+            else:
+                self.prev_hash, self.hash = head, self.digest(head)
         super().save(*args, **kwargs)
+        if known_head(case) is not None:
+            case._chain_head = self.hash
 
     def delete(self, *args, **kwargs):
         raise TypeError("办件时间线只能追加，不能删除")
@@ -415,6 +426,17 @@ class Event(models.Model):
             action=self.action, from_state=self.from_state, to_state=self.to_state, note=self.note,
             data=self.data, prev_hash=prev_hash,
         )  # fmt: skip
+
+
+def known_head(case) -> str | None:
+    """The chain head an action already holds for its locked case, or None (then it is read).
+
+    `perform` and intake set `_chain_head` on the case they locked (from the timeline they loaded under
+    the lock, or GENESIS for a new case) and drop it when their transaction ends; every event appended
+    through that case object moves it on. An event written for the same case through another object in
+    between would make the next one fork the chain: the unique (case, prev_hash) index refuses that
+    instead of letting it pass, so such a path fails loudly in tests rather than breaking the chain."""
+    return getattr(case, "_chain_head", None) if case is not None else None
 
 
 def chain_head(case_id: int) -> str:

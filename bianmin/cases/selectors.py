@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from bianmin.accounts import standins
 from bianmin.accounts.scope import scope_of
 from bianmin.cases.clock import county_thresholds
-from bianmin.cases.models import FINISHED_STATES, Case, Document, State, Task
+from bianmin.cases.models import FINISHED_STATES, Case, CaseMaterial, Document, State, Suspension, Task
 from bianmin.catalog.models import Item
 from bianmin.core import clock
 from bianmin.regions.models import Center
@@ -85,9 +85,23 @@ def case_for(user, number: str) -> Case | None:
     """One visible case with what its page and JSON need, or None (callers answer 404)."""
     return (
         with_details(cases_visible_to(user).filter(number=number))
-        .prefetch_related("events__actor", "materials__material", "attachments", "suspensions")
+        .prefetch_related(
+            "events__actor",
+            Prefetch("materials", queryset=MATERIALS_IN_ORDER),
+            "attachments",
+            Prefetch("suspensions", queryset=Suspension.objects.order_by("started_on", "id")),
+        )
+        .order_by()
         .first()
     )
+
+
+# A case's tasks and material rows in their own order. The models' default ordering starts with `case`,
+# which for rows of one case only joins the case table back in to sort by it.
+TASKS_IN_ORDER = Task.objects.select_related("department", "decided_by").order_by("department__code", "id")
+MATERIALS_IN_ORDER = CaseMaterial.objects.select_related("material").order_by(
+    "material__position", "material_id"
+)
 
 
 def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -95,7 +109,7 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.select_related(
         "item", "center", "center__region", "item__lead_department"
     ).prefetch_related(
-        Prefetch("tasks", queryset=Task.objects.select_related("department", "decided_by")),
+        Prefetch("tasks", queryset=TASKS_IN_ORDER),
         Prefetch("documents", queryset=Document.objects.only("id", "case_id", "kind", "title", "created_at")),
     )
 

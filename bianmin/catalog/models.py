@@ -54,6 +54,10 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(region__code__startswith=region.prefix)
 
 
+# (item id, code, version, published, name) → the class its cases get; see Item.frozen_case_class.
+_FROZEN_CLASSES: dict[tuple, str] = {}
+
+
 class Item(models.Model):
     # identity
     code = models.CharField("实施编码", max_length=40, db_index=True)
@@ -180,6 +184,21 @@ class Item(models.Model):
         if len(self.joint_departments.all()) >= 2:
             return CaseClass.JOINT
         return CaseClass.PROMISED
+
+    @property
+    def frozen_case_class(self) -> str:
+        """`case_class` of a published (or superseded) version, remembered per process: such a version is
+        frozen (catalog.services.update_item edits drafts only), so its joint departments never change.
+        Case actions use it — a case's item is never a draft — to skip reading them again."""
+        if self.status == ItemStatus.DRAFT or "joint_departments" in getattr(
+            self, "_prefetched_objects_cache", {}
+        ):
+            return self.case_class
+        key = (self.pk, self.code, self.version, self.published_at, self.name)
+        found = _FROZEN_CLASSES.get(key)
+        if found is None:
+            found = _FROZEN_CLASSES[key] = self.case_class
+        return found
 
     def clean(self):
         errors = {}

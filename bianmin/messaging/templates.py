@@ -96,21 +96,28 @@ def check(code: str, text: str) -> None:
             raise Invalid("模板含未知占位符", fields={"text": f"未知占位符 {{{name}}}；此模板可用：{known}"})
 
 
-def template_for(code: str, county: str | None):
-    """The county's active template for `code`, else the default one (None if neither)."""
-    from django.db.models import Q
+def template_for(code: str, county: str | None) -> tuple[str, bool] | None:
+    """(text, urgent) of the county's active template for `code`, else of the default one; None if neither.
+
+    One indexed read in plain SQL: it runs inside every case action that tells the applicant, and the
+    ORM's query building cost more than the read (a county's row sorts before the default)."""
+    from django.db import connection
 
     from bianmin.messaging.models import MessageTemplate
 
-    where = Q(county__isnull=True) | Q(county__code=county) if county else Q(county__isnull=True)
-    rows = MessageTemplate.objects.filter(where, code=code, active=True).only("text", "urgent", "county_id")
-    found = sorted(rows, key=lambda t: t.county_id is None)
-    return found[0] if found else None
+    table = connection.ops.quote_name(MessageTemplate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT text, urgent FROM {table} WHERE code = %s AND active = %s "
+            "AND (county_id IS NULL OR county_id = %s) ORDER BY county_id IS NULL LIMIT 1",
+            [code, True, county or ""],
+        )
+        row = cursor.fetchone()
+    return (row[0], bool(row[1])) if row else None
 
 
 def render(code: str, county: str | None, params: dict) -> tuple[str, bool]:
     """(text, urgent) for `code` in `county` with `params`; the shipped text if no row is active."""
-    template = template_for(code, county)
-    text, urgent = (template.text, template.urgent) if template else (SHIPPED[code][4], SHIPPED[code][2])
+    text, urgent = template_for(code, county) or (SHIPPED[code][4], SHIPPED[code][2])
     values = {name: params.get(name, "") for name in placeholders_in(text)}
     return text.format_map(values), urgent

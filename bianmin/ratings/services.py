@@ -253,7 +253,7 @@ def prompt_pad(actor, case: Case, stage: str) -> PadPrompt | None:
     window = seat_of(actor)
     if window is None or window.center_id != case.center_id:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # in the action's transaction when there is one
         PadPrompt.objects.filter(window=window, done=False).update(done=True)  # the next case replaces it
         return PadPrompt.objects.create(
             window=window, case=case, stage=stage, staff=actor, created_at=clock.now()
@@ -288,12 +288,11 @@ def send_invitation(case: Case) -> RatingInvite | None:
     from bianmin.messaging.services import send_message
     from bianmin.messaging.templates import render
 
-    case = Case.objects.select_related("center").get(pk=case.pk)
     if not case.applicant_phone or case.delivered_at is None:
         return None
     rules = county_rules(case.county)
     raw = secrets.token_urlsafe(9)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # in the delivery's transaction (ratings.hooks)
         invite = RatingInvite.objects.create(
             case=case, stage=Stage.COMPLETION, token_hash=token_hash(raw), created_at=clock.now(),
             expires_at=window_closes(case, rules),
@@ -302,7 +301,8 @@ def send_invitation(case: Case) -> RatingInvite | None:
         text, urgent = render("rating_invitation", case.county, params)
         send_message(
             case.applicant_phone, "rating_invitation", text, {"case": case.number, "template": "rating_invitation"},
-            case=case, key=f"rating_invitation:{case.pk}", urgent=urgent,
+            # A case is delivered once: the key is new in this transaction (no savepoint needed).
+            case=case, key=f"rating_invitation:{case.pk}", key_is_new=True, urgent=urgent,
         )  # fmt: skip
     return invite
 

@@ -157,33 +157,50 @@ def _upsert_sql(model) -> tuple[str, list[str], list[str]]:
 _UPSERT: dict = {}
 
 
-def _bump(model, key: dict, counts: dict) -> None:
-    """Add `counts` to the row of `key`, creating it at zero first; a concurrent first insert cannot lose a
-    count (the database resolves the conflict inside the one statement)."""
+def _bump(model, key: dict, counts: dict) -> tuple[str, list] | None:
+    """The statement adding `counts` to the row of `key`, creating it at zero first; a concurrent first
+    insert cannot lose a count (the database resolves the conflict inside the one statement)."""
     if not any(counts.values()):
-        return
+        return None
     sql, keys, measures = _upsert_sql(model)
     fields = {f.column: f.name for f in model._meta.concrete_fields}
-    params = [key[fields[c]] for c in keys] + [counts.get(fields[m], 0) for m in measures]
+    return sql, [key[fields[c]] for c in keys] + [counts.get(fields[m], 0) for m in measures]
+
+
+def _run(statements: list[tuple[str, list]]) -> None:
+    """The upserts of one action: on PostgreSQL one round trip (all but the last as data-modifying WITH
+    parts of the last — each touches another row, so their order does not matter); SQLite runs them one
+    by one (it has no INSERT inside WITH)."""
+    if not statements:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, (last_sql, last_params) = statements
+            parts = ", ".join(f"u{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(first))
+            params = [p for _, ps in first for p in ps] + last_params
+            cursor.execute(f"WITH {parts} {last_sql}", params)
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 def apply(deltas: dict[tuple, Counter]) -> None:
+    statements: list = []
     centers: dict[tuple, Counter] = defaultdict(Counter)
     staff: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in deltas.items():
-        _bump(Fact, dict(zip(FACT_KEY, key, strict=True)), counts)
+        statements.append(_bump(Fact, dict(zip(FACT_KEY, key, strict=True)), counts))
         centers[(key[0], key[1], key[2], key[5], key[6])].update(counts)
         staff[(key[0].replace(day=1), key[1], key[2], key[3], key[7], key[5], key[6])].update(counts)
     for key, counts in staff.items():
-        _bump(StaffMonth, dict(zip(STAFF_KEY, key, strict=True)), counts)
+        statements.append(_bump(StaffMonth, dict(zip(STAFF_KEY, key, strict=True)), counts))
     months: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in centers.items():
-        _bump(CenterDay, dict(zip(CENTER_KEY, key, strict=True)), counts)
+        statements.append(_bump(CenterDay, dict(zip(CENTER_KEY, key, strict=True)), counts))
         months[(key[0].replace(day=1), *key[1:])].update(counts)
     for key, counts in months.items():
-        _bump(CenterMonth, dict(zip(MONTH_KEY, key, strict=True)), counts)
+        statements.append(_bump(CenterMonth, dict(zip(MONTH_KEY, key, strict=True)), counts))
+    _run([s for s in statements if s is not None])
 
 
 @subscribe(IN_TRANSACTION, COUNTED)

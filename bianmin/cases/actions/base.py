@@ -11,6 +11,7 @@ The locking read also loads what the answer shows (item, center, custody, tasks,
 events, scans); writes keep those loaded lists current, so the caller answers without reading again.
 """
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -21,11 +22,12 @@ from bianmin.accounts import standins
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases import hooks, lifecycle
+from bianmin.cases.chain import GENESIS
 from bianmin.cases.clock import current_calendar
 from bianmin.cases.documents import issue_document
 from bianmin.cases.lifecycle import AGENT, APPLICANT, APPROVER, CLERK, DIRECTOR, PREVIOUS
-from bianmin.cases.models import Case, CaseMaterial, Channel, Event, State, Task
-from bianmin.cases.selectors import cases_visible_to
+from bianmin.cases.models import Case, Channel, Event, State, Suspension
+from bianmin.cases.selectors import MATERIALS_IN_ORDER, TASKS_IN_ORDER, cases_visible_to
 from bianmin.catalog.models import CaseClass
 from bianmin.core import clock
 from bianmin.core.errors import Conflict, Forbidden, NotFound
@@ -45,13 +47,15 @@ LOCK_RELATED = (
 
 def answer_prefetches() -> tuple:
     """… and what it prefetches for the answer: the lists a case page and the case JSON show."""
+    # Each list in its own order without the models' default `case` ordering, which would join the case
+    # table back in (ORDER BY the case's received_at) for rows of one case.
     return (
-        Prefetch("tasks", queryset=Task.objects.select_related("department", "decided_by")),
-        Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")),
+        Prefetch("tasks", queryset=TASKS_IN_ORDER),
+        Prefetch("materials", queryset=MATERIALS_IN_ORDER),
         "documents",
         "events",
         "attachments",
-        "suspensions",
+        Prefetch("suspensions", queryset=Suspension.objects.order_by("started_on", "id")),
     )
 
 
@@ -103,16 +107,46 @@ def lock(user, ref, *, for_answer: bool = True) -> Case:
     cases = (
         cases_visible_to(user)
         .filter(number=ref_number(ref)[:40])
+        .order_by()  # one row by its unique number: no ORDER BY
         # of=("self",): lock the case row only, not the item and center joined in.
         .select_for_update(of=("self",))
         .select_related(*LOCK_RELATED)
     )
     if for_answer:
         cases = cases.prefetch_related(*answer_prefetches())
-    case = cases.first()
-    if case is None:
+    found = list(cases[:1])
+    if not found:
         raise NotFound("未找到该办件")
+    case = found[0]
+    if for_answer:
+        # The timeline was read under the lock: its last event is the chain's head (no second read).
+        events = loaded(case, "events")
+        case._chain_head = max(events, key=lambda e: e.pk).hash if events else GENESIS
+    case._as_locked = {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}
+    case._as_locked["answers"] = copy.deepcopy(case.answers)
     return case
+
+
+def save_changes(case: Case) -> None:
+    """Write the columns the action changed (compared with the row as locked), not all sixty."""
+    before = getattr(case, "_as_locked", None)
+    if before is None:
+        case.save()
+        return
+    changed = [
+        f.name
+        for f in Case._meta.concrete_fields
+        if not f.primary_key and getattr(case, f.attname) != before[f.attname]
+    ]
+    case.save(update_fields=changed)
+    before.update({f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields})
+    before["answers"] = copy.deepcopy(case.answers)
+
+
+def release(case: Case) -> None:
+    """The action's transaction is over: what it held about the locked row no longer holds."""
+    case.__dict__.pop("_chain_head", None)
+    case.__dict__.pop("_as_locked", None)
 
 
 def approver_departments(scope: Scope, case: Case, action: str) -> set[int]:
@@ -262,25 +296,30 @@ def publish(point: str, act: Acting, payload: dict) -> None:
 
 def perform(action, user, ref, *, version=None, **payload) -> Case:
     """Run one declared action (see `bianmin.cases.actions.registry`) in one transaction."""
-    with transaction.atomic():
-        act = begin(user, ref, action.name, version, action.label)
-        publish(hooks.GUARD, act, payload)
-        action.run(act, **payload)
-        if act.standin_for is not None:
-            # B岗代办: who acted is the event's actor; for whom, its data (the label says B岗代办).
-            holder = act.standin_for
-            act.data = {**act.data, "for": holder.username, "for_name": holder.display_name}
-        case = act.case
-        case.state = act.to_state
-        case.version += 1
-        case.save()
-        act.event = record_event(
-            case, act.user, act.role, act.action, act.from_state, act.to_state, act.note, act.data
-        )
-        if act.document_kind or action.document:
-            issue(case, act.document_kind or action.document, **act.document)
-        for kind, extra in act.more_documents:
-            issue(case, kind, **extra)
-        publish(hooks.IN_TRANSACTION, act, payload)
-        publish(hooks.AFTER_COMMIT, act, payload)
+    act = None
+    try:
+        with transaction.atomic():
+            act = begin(user, ref, action.name, version, action.label)
+            publish(hooks.GUARD, act, payload)
+            action.run(act, **payload)
+            if act.standin_for is not None:
+                # B岗代办: who acted is the event's actor; for whom, its data (the label says B岗代办).
+                holder = act.standin_for
+                act.data = {**act.data, "for": holder.username, "for_name": holder.display_name}
+            case = act.case
+            case.state = act.to_state
+            case.version += 1
+            save_changes(case)
+            act.event = record_event(
+                case, act.user, act.role, act.action, act.from_state, act.to_state, act.note, act.data
+            )
+            if act.document_kind or action.document:
+                issue(case, act.document_kind or action.document, **act.document)
+            for kind, extra in act.more_documents:
+                issue(case, kind, **extra)
+            publish(hooks.IN_TRANSACTION, act, payload)
+            publish(hooks.AFTER_COMMIT, act, payload)
+    finally:
+        if act is not None:
+            release(act.case)
     return case

@@ -11,14 +11,15 @@ import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from pypinyin import Style, lazy_pinyin
 
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, agent_village, scope_of
 from bianmin.cases import hooks
 from bianmin.cases.actions import files, registry
-from bianmin.cases.actions.base import any_role, preload, record_event
+from bianmin.cases.actions.base import any_role, preload, record_event, release
+from bianmin.cases.chain import GENESIS
 from bianmin.cases.models import (
     Attachment,
     Case,
@@ -188,13 +189,24 @@ def number_prefix(center: Center) -> str:
     return prefix
 
 
+_qn = connection.ops.quote_name
+_COUNT_SQL = (
+    f"INSERT INTO {_qn(CaseCounter._meta.db_table)} (center_id, day, last) VALUES (%s, %s, 1) "
+    f"ON CONFLICT (center_id, day) DO UPDATE SET last = {_qn(CaseCounter._meta.db_table)}.last + 1 "
+    f"RETURNING last, (SELECT prefix FROM {_qn(NumberPrefix._meta.db_table)} WHERE center_id = %s)"
+)
+
+
 def _next_number(center: Center, day: dt.date) -> str:
-    """The next gapless number; the caller holds the center's row lock, so counters never race."""
-    prefix = number_prefix(center)
-    counter, _ = CaseCounter.objects.get_or_create(center=center, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
+    """The next gapless number of the center's day, in one statement on SQLite and PostgreSQL.
+
+    The upsert takes the day's counter row lock, so two intakes at one center count one after the other
+    (the second waits for the first to commit or roll back: no gap, no duplicate); the center's prefix
+    comes back with it (read, or fixed now at its first use)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, [center.pk, day, center.pk])
+        last, prefix = cursor.fetchone()
+    return f"{prefix or number_prefix(center)}-{day:%Y%m%d}-{last:04d}"
 
 
 def _fingerprint(**request) -> str:
@@ -272,8 +284,6 @@ def _replay(earlier: IdempotencyKey, fingerprint: str) -> Case:
 
 def _create_case(user, center, village, item, channel, applicant, answers, handed, proxy, key, fingerprint):
     now = clock.now()
-    # Lock the center row: numbering is serial per center, on SQLite and PostgreSQL alike.
-    Center.objects.select_for_update().filter(pk=center.pk).first()
     case = Case.objects.create(
         number=_next_number(center, now.date()),
         query_code=f"{secrets.randbelow(10**6):06d}",
@@ -310,6 +320,7 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
     # The answer is built from these rows: a new case has no tasks, documents, scans or custody yet.
     preload(case, materials=rows, events=[], tasks=[], documents=[], attachments=[], suspensions=[])
     case._state.fields_cache["custody"] = None
+    case._chain_head = GENESIS  # its timeline starts here (see Event.save)
     if key:
         IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint, case=case, created_at=now)
     role = any_role(scope_of(user), case, user)
@@ -323,7 +334,10 @@ def _create_case(user, center, village, item, channel, applicant, answers, hande
         data={"channel": channel, "item_version": item.version},
     )
     acted = hooks.Acted("receive", case, user, role, event, {"channel": channel})
-    hooks.publish(hooks.IN_TRANSACTION, acted)
+    try:
+        hooks.publish(hooks.IN_TRANSACTION, acted)
+    finally:
+        release(case)
     hooks.publish(hooks.AFTER_COMMIT, acted)
     return case
 

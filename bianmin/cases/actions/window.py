@@ -64,7 +64,7 @@ def accept(
     With `complete` an instant item (即办件) is accepted and completed (approved) in the same step: the
     applicant leaves with the result, so the completion notice is issued instead of the acceptance notice."""
     case, calendar = act.case, act.calendar
-    if complete and case.item.case_class != CaseClass.INSTANT:
+    if complete and case.item.frozen_case_class != CaseClass.INSTANT:
         raise Invalid("只有即办件可以受理并办结", fields={"complete": "该事项不是即办件，请先受理"})
     if complete and deferred:
         raise Invalid("容缺受理的办件不能当场办结", fields={"deferred": "当场办结须材料齐全"})
@@ -98,7 +98,7 @@ def accept(
     case.accepted_at = act.now
     case.clock_started_on = start
     case.deadline, case.deadline_confirmed = deadline.date, deadline.confirmed
-    case.case_class = case.item.case_class
+    case.case_class = case.item.frozen_case_class
     if deferring:
         case.promise_date = promise_date
         for row in deferring:
