@@ -8,7 +8,7 @@ or the window's pad, some by QR code or on the tracking page, a few recorded by 
 who did not handle the case. Levels lean heavily to 非常满意/满意; a late case draws more 差评. Each 差评's
 rectification walks verify → start → rectify → callback on the county's working-day limits, a few through
 an appeal (most found invalid) or an extension; the walk stops at "now", so recent ones are still open, and
-a few stall and go red.
+a few recent ones stall and go red.
 """
 
 import datetime as dt
@@ -50,7 +50,8 @@ PLANS = ("对窗口人员进行服务规范培训", "完善一次性告知单，
 RESULTS = ("已完成培训并向群众说明情况", "一次性告知单已修订并在窗口公示", "已为群众办结并致歉")
 APPEALS = ("群众反映的问题与本中心办理无关", "评价内容与办件事实不符，已留存沟通记录")
 APPEAL_SHARE, INVALID_SHARE = 0.06, 0.6  # of 差评 appealed; of those appeals found invalid
-EXTENSION_SHARE, STALL_SHARE = 0.08, 0.02
+EXTENSION_SHARE, STALL_SHARE = 0.08, 0.03
+STALL_RECENT = dt.timedelta(days=120)  # only a recent 差评 can be left lying (older ones were chased up)
 
 
 @dataclass
@@ -187,9 +188,12 @@ def _rectify(s: Setup, gen, out: Planned, planned: PlannedRating, at) -> None:
     user = user or place.clerk
     handler = (user, user.display_name, "director")
     supervisors = [u for u in s.supervisors if u.pk != planned.rating.staff_id]
-    supervisor = (
-        (lambda u: (u, u.display_name, "supervisor"))(rng.choice(supervisors)) if supervisors else None
-    )
+    chosen = rng.choice(supervisors) if supervisors else None
+    supervisor = (chosen, chosen.display_name, "supervisor") if chosen else None
+    recent = gen.now - at < STALL_RECENT
+
+    def stalls() -> bool:
+        return rng.random() < STALL_SHARE and recent
 
     def step(workdays, who, action, to, note, **extra):
         nonlocal at
@@ -202,7 +206,7 @@ def _rectify(s: Setup, gen, out: Planned, planned: PlannedRating, at) -> None:
         event(moment, who, action, note, {"from": before, "to": to, **extra})
         return True
 
-    if rng.random() < STALL_SHARE:
+    if stalls():
         return  # nobody acted: open, and red once past its contact date
     if supervisor and rng.random() < APPEAL_SHARE:
         reason = rng.choice(APPEALS)
@@ -227,7 +231,7 @@ def _rectify(s: Setup, gen, out: Planned, planned: PlannedRating, at) -> None:
         ):
             return
         rect.verification, rect.contacted_at = verification, at
-    if rng.random() < STALL_SHARE:
+    if stalls():
         return
     if supervisor and rng.random() < EXTENSION_SHARE:
         days, reason = rng.randint(2, 5), "需协调县直部门共同整改"
@@ -248,7 +252,7 @@ def _rectify(s: Setup, gen, out: Planned, planned: PlannedRating, at) -> None:
     if not step(rng.randint(0, 1), handler, "rect_start", RectState.RECTIFYING, plan):
         return
     rect.plan = plan
-    if rng.random() < STALL_SHARE:
+    if stalls():
         return
     left = max(0, place.calendar.workdays_between(at.astimezone(clock.SHANGHAI).date(), rect.due).days)
     days = rng.randint(0, left) if rng.random() < 0.9 else left + rng.randint(1, 4)

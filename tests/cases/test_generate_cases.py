@@ -279,9 +279,7 @@ def test_documents_rows_look_like_the_ones_the_actions_issue(big):
     assert docs["refusal_notice"] == big.filter(state=State.REFUSED).count()
     assert docs["supplement_notice"] == big.filter(supplement_requested_at__isnull=False).count()
     case = (
-        big.filter(state=State.DELIVERED, case_class=CaseClass.PROMISED)
-        .prefetch_related("materials")
-        .first()
+        big.filter(state=State.DELIVERED, case_class=CaseClass.PROMISED).prefetch_related("materials").first()
     )
     for kind in ("acceptance_notice", "completion_notice", "delivery_receipt"):
         doc = Document.objects.get(case=case, kind=kind)
