@@ -1,25 +1,34 @@
 """Generated cases for load and query-plan work: realistic history written in bulk, not through the actions.
 
 Each case is planned in memory (received → decisions → completion → delivery, each step on a working-day
-clock) and cut at "now", so recent cases are still open and old ones finished. Rows are written with
-bulk_create in batches; every timeline row goes through `event_row`, the one place a future event hash
-chain would be computed. Numbers follow the real format and the per-center-per-day counters are advanced,
-so later real intake continues without collisions.
+clock) and cut at "now", so recent cases are still open and old ones finished. Rows are written in bulk
+(COPY / multi-row INSERT) in batches; every timeline row goes through `event_row` and is hash-chained here
+as the model would. Each step's document row (受理通知书 …) is written with the snapshot the action would
+have issued. Numbers follow the real format and the per-center-per-day counters are advanced, so later
+real intake continues without collisions.
+
+Other apps add their own generated rows through ADDONS (ratings, work orders): a module with
+`setup(gen)`, and any of `plan_case(state, gen, planned)` (rows and timeline events of one case, in its
+own random stream so the cases stay the same with or without it), `write(state, gen, plans)` (before the
+batch's events are chained) and `after_batch(state, gen, plans)`.
 """
 
 import datetime as dt
+import importlib
 import json
 import multiprocessing
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connection, connections, models, transaction
 from django.dispatch import Signal
 
 from bianmin.accounts.models import Post, Role, User
 from bianmin.cases.chain import GENESIS, event_digest
 from bianmin.cases.clock import current_calendar
+from bianmin.cases.documents import ADVERSE_KINDS, KINDS, RIGHTS, denial_word
 from bianmin.cases.models import (
     ApplicantKind,
     Case,
@@ -27,6 +36,7 @@ from bianmin.cases.models import (
     CaseMaterial,
     Channel,
     Custody,
+    Document,
     Event,
     Location,
     MaterialStatus,
@@ -98,11 +108,17 @@ class Place:
 @dataclass
 class Planned:
     case: Case
+    place: Place | None = None
+    item: Item | None = None
     events: list[tuple] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     materials: list[CaseMaterial] = field(default_factory=list)
     suspension: Suspension | None = None
     custody: Custody | None = None
+    documents: list[tuple] = field(default_factory=list)  # (at, kind, title, data)
+    # Timeline rows from the add-ons, merged in time order; their from/to states are the case's state then.
+    extra_events: list[tuple] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # the add-ons' own planned rows, by add-on name
 
 
 def _weighted(rng: random.Random, shares: dict):
@@ -114,9 +130,25 @@ def _weighted(rng: random.Random, shares: dict):
     return key
 
 
+# name → module; each is used only when its app is installed and the caller did not leave it out.
+ADDONS = {"ratings": "bianmin.ratings.generate", "work_orders": "bianmin.inquiries.generate"}
+ADDON_APPS = {"ratings": "bianmin.ratings", "work_orders": "bianmin.inquiries"}
+
+
 class Generator:
-    def __init__(self, seed=1, county: str = DEMO_COUNTY, now: dt.datetime | None = None, part=(0, 1)):
+    def __init__(
+        self,
+        seed=1,
+        county: str = DEMO_COUNTY,
+        now: dt.datetime | None = None,
+        part=(0, 1),
+        addons=(),
+        documents: bool = True,
+        materials: bool = True,
+    ):
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.documents, self.with_materials = documents, materials
         self.now = now or clock.now()
         self.today = self.now.date()
         self.county = county
@@ -176,6 +208,11 @@ class Generator:
         days = [start + dt.timedelta(days=n) for n in range((self.today - start).days + 1)]
         self.workdays = [d for d in days if calendar.is_workday(d)]
         self.restdays = [d for d in days if not calendar.is_workday(d)]
+        self._rights: dict[str, str] = {}
+        self.addons = []
+        for name in addons:
+            module = importlib.import_module(ADDONS[name])
+            self.addons.append((module, module.setup(self)))
 
     def materials_of(self, item: Item) -> list:
         return self._materials[item.pk]
@@ -271,9 +308,40 @@ class Generator:
             answers={},
             **self._applicant(n),
         )
-        out = Planned(case)
+        out = Planned(case, place=place, item=item)
         Walk(self, place, out, item, submitter, agent).run()
+        if self.documents:
+            plan_documents(self, out)
+        for module, state in self.addons:
+            if hasattr(module, "plan_case"):
+                module.plan_case(state, self, out)
+        if out.extra_events:
+            out.events = merge_events(out.events, out.extra_events)
         return out
+
+    def rights(self, case: Case) -> str:
+        """The adverse decisions' appeal sentence (documents.rights_of), one look-up per county."""
+        county = case.county
+        if county not in self._rights:
+            region = Region.objects.filter(code=county, level=Level.COUNTY).first()
+            body = f"{region.name}人民政府" if region else "上一级人民政府"
+            self._rights[county] = RIGHTS.format(review_body=body)
+        return self._rights[county]
+
+
+def merge_events(events: list[tuple], extra: list[tuple]) -> list[tuple]:
+    """The case's steps with the add-ons' rows put in at their time (a step keeps its place on a tie);
+    an added row neither leaves nor enters a state: its from/to are the case's state at that moment."""
+    out, state, pending = [], "", sorted(extra, key=lambda e: e[0])
+    i = 0
+    for event in events:
+        while i < len(pending) and pending[i][0] < event[0]:
+            out.append((*pending[i][:5], state, state, *pending[i][7:]))
+            i += 1
+        out.append(event)
+        state = event[6]
+    out.extend((*e[:5], state, state, *e[7:]) for e in pending[i:])
+    return out
 
 
 class Walk:
@@ -504,6 +572,160 @@ class Walk:
         ]
 
 
+# The document each step issues (the actions' `document=`), as bianmin/cases/actions declares them.
+STEP_DOCUMENTS = {
+    "accept": "acceptance_notice",
+    "request_supplement": "supplement_notice",
+    "refuse": "refusal_notice",
+    "suspend": "suspension_notice",
+    "extend": "extension_notice",
+    "complete": "completion_notice",
+    "deliver": "delivery_receipt",
+}
+SUPPLEMENT_DAYS = 10  # actions.window.SUPPLEMENT_DAYS: the default 补正 period the notice prints
+DELIVERY_METHODS = {"window": "窗口领取", "proxy": "代办员送达", "post": "邮寄", "electronic": "电子送达"}
+
+
+def _date(value) -> str:
+    return f"{value:%Y年%m月%d日}" if value else ""
+
+
+def _time(value) -> str:
+    return f"{value.astimezone(clock.SHANGHAI):%Y年%m月%d日 %H:%M}" if value else ""
+
+
+def plan_documents(gen: Generator, out: Planned) -> None:
+    """The document rows the case's steps issued, each with the snapshot `documents.snapshot` takes at that
+    moment (deadline, accepted/completed times as they were then). Rows only: like every real document,
+    the PDF is rendered from the snapshot when someone opens it."""
+    case, item, place = out.case, out.item, out.place
+    center = place.center
+    materials = gen.materials_of(item)
+    accepted_at = completed_at = deadline = None
+    for at, _user, name, role, action, _from, _to, _note, data in out.events:
+        if action == "accept":
+            accepted_at, deadline = at, dt.date.fromisoformat(data["deadline"])
+        elif action == "resume" and data.get("deadline"):
+            deadline = dt.date.fromisoformat(data["deadline"])
+        elif action == "extend":
+            deadline = dt.date.fromisoformat(data["to"])
+        elif action == "complete":
+            completed_at = at
+        kind = STEP_DOCUMENTS.get(action)
+        if kind is None:
+            continue
+        docs = [(kind, _document_extra(gen, out, kind, at, name, role, data, materials))]
+        if action == "complete" and data.get("outcome") == Outcome.DENIED:
+            docs.append(("denial_decision", {"denial_word": denial_word(item), "reason": case.reason}))
+        for kind, extra in docs:
+            title = f"{denial_word(item)}决定书" if kind == "denial_decision" else KINDS[kind]
+            snapshot = {
+                "kind": kind,
+                "title": title,
+                "center": center.name,
+                "center_address": center.address,
+                "service_phone": center.service_phone or item.consult_phone,
+                "supervision_phone": center.supervision_phone or item.supervise_phone,
+                "number": case.number,
+                "query_code": case.query_code,
+                "issued_on": _date(at.astimezone(clock.SHANGHAI).date()),
+                "item": item.name,
+                "item_code": item.code,
+                "item_version": item.version,
+                "promised_limit_days": item.promised_limit_days,
+                "applicant": case.applicant_name,
+                "received_at": _time(case.received_at),
+                "accepted_at": _time(accepted_at),
+                "completed_at": _time(completed_at),
+                "deadline": _date(deadline),
+                "deadline_confirmed": case.deadline_confirmed,
+                "rights": gen.rights(case) if kind in ADVERSE_KINDS else "",
+                **extra,
+            }
+            out.documents.append((at, kind, title, snapshot))
+
+
+def _document_extra(gen, out: Planned, kind: str, at, actor_name, role, data, materials) -> dict:
+    """What `documents._kind_extra` and the action's own `act.document` add for this kind."""
+    case, item, center = out.case, out.item, out.place.center
+    if kind == "acceptance_notice":
+        if item.escalate_to_id:
+            deciding = f"{item.escalate_to.name}（{item.lead_department.name}初审后上报）"
+        else:
+            deciding = item.lead_department.name if item.lead_department_id else center.name
+        received = [
+            {"name": m.name, "originals": m.originals, "copies": m.copies, "deferred": False}
+            for m in (materials if gen.with_materials else ())
+        ]
+        return {"materials_received": received, "deciding_department": deciding}
+    if kind == "supplement_notice":
+        by_name = {m.name: m for m in materials}
+        missing = []
+        for entry in data.get("missing", []):
+            m = by_name.get(entry["material"])
+            missing.append(
+                {
+                    "material": entry["material"],
+                    "standard": m.standard if m else "",
+                    "reason": entry["reason"],
+                    "originals": m.originals if m else 0,
+                    "copies": m.copies if m else 0,
+                }
+            )
+        due = out.place.calendar.add_workdays(at.astimezone(clock.SHANGHAI).date(), SUPPLEMENT_DAYS).date
+        return {
+            "bring_to": center.name,
+            "bring_address": center.address or item.place,
+            "opening_hours": center.opening_hours or item.hours,
+            "missing": missing,
+            "due": _date(due),
+        }
+    if kind == "refusal_notice":
+        return {"reason": case.reason}
+    if kind == "suspension_notice":
+        suspension = out.suspension
+        return {
+            "suspension_kind": suspension.get_kind_display(),
+            "reason": suspension.reason,
+            "started_on": suspension.started_on.isoformat(),
+            "expected_end": _date(suspension.expected_end),
+        }
+    if kind == "extension_notice":
+        return {"days": data["days"], "reason": case.extension_reason, "previous": data["from"]}
+    if kind == "completion_notice":
+        tasks = [t for t in out.tasks if t.state != TaskState.PENDING]
+        opinions = (
+            {
+                "tasks": [
+                    {
+                        "department": t.department.name,
+                        "state": t.get_state_display(),
+                        "opinion": t.opinion or t.reason,
+                        "at": f"{t.decided_at:%Y-%m-%d}" if t.decided_at else "",
+                    }
+                    for t in sorted(tasks, key=lambda t: t.department.code)
+                ]
+            }
+            if tasks
+            else {}
+        )
+        return {
+            "denial_word": denial_word(item),
+            "outcome": Outcome(data["outcome"]).label,
+            "result": case.result,
+            **opinions,
+        }
+    if kind == "delivery_receipt":
+        return {
+            "method": DELIVERY_METHODS[data["method"]],
+            "receiver": data["receiver"],
+            "signature": "",
+            "deliverer": actor_name,
+            "deliverer_role": "代办员" if role == "agent" else "窗口工作人员",
+        }
+    return {}
+
+
 def _prefix(center: Center) -> str:
     existing = NumberPrefix.objects.filter(center=center).first()
     if existing:
@@ -519,15 +741,28 @@ generated = Signal()
 
 
 def generate(
-    count: int, *, seed: int = 1, batch: int = 5000, materials: bool = True, workers: int = 1, progress=None
+    count: int,
+    *,
+    seed: int = 1,
+    batch: int = 5000,
+    materials: bool = True,
+    workers: int = 1,
+    progress=None,
+    documents: bool = True,
+    ratings: bool = True,
+    work_orders: bool = True,
 ) -> int:
     """Add `count` cases to the demo county; returns how many were written.
 
     With workers > 1 (PostgreSQL only) each process writes the cases of its own centers; the result is
-    deterministic for a given seed and number of workers."""
+    deterministic for a given seed and number of workers. `ratings` and `work_orders` add those apps'
+    rows (when installed); `documents` the document rows of each step."""
+    wanted = {"ratings": ratings, "work_orders": work_orders}
+    addons = tuple(n for n in ADDONS if wanted[n] and apps.is_installed(ADDON_APPS[n]))
+    options = {"materials": materials, "documents": documents, "addons": addons}
     workers = max(1, min(workers, len(Generator(seed).places)))
     if workers == 1 or connection.vendor != "postgresql":
-        written = _generate_part(count, seed, (0, 1), batch, materials, progress)
+        written = _generate_part(count, seed, (0, 1), batch, options, progress)
         generated.send(sender=Generator, count=written)
         return written
     shares = [count // workers + (1 if w < count % workers else 0) for w in range(workers)]
@@ -535,7 +770,7 @@ def generate(
     context = multiprocessing.get_context("fork")  # forked, so nothing (the progress callback) is pickled
     processes = [
         context.Process(
-            target=_worker, args=(shares[w], f"{seed}/{w}", (w, workers), batch, materials, progress)
+            target=_worker, args=(shares[w], f"{seed}/{w}", (w, workers), batch, options, progress)
         )
         for w in range(workers)
     ]
@@ -549,13 +784,13 @@ def generate(
     return count
 
 
-def _generate_part(count, seed, part, batch, materials, progress) -> int:
-    gen = Generator(seed, part=part)
+def _generate_part(count, seed, part, batch, options, progress) -> int:
+    gen = Generator(seed, part=part, **options)
     written = 0
     while written < count:
         size = min(batch, count - written)
         with transaction.atomic():
-            _write(gen, [gen.plan(written + i) for i in range(size)], materials)
+            _write(gen, [gen.plan(written + i) for i in range(size)])
         written += size
         if progress:
             progress(written, count)
@@ -569,11 +804,14 @@ def _worker(*args) -> None:
         connections.close_all()
 
 
-def _write(gen: Generator, plans: list[Planned], materials: bool) -> None:
+def _write(gen: Generator, plans: list[Planned]) -> None:
     ids = _reserve_ids(Case, len(plans))
     for pk, p in zip(ids, plans, strict=True):
         p.case.pk = p.case.id = pk
     _insert_objects(Case, [p.case for p in plans])
+    for module, state in gen.addons:
+        if hasattr(module, "write"):
+            module.write(state, gen, plans)  # their rows first: the events' data names their ids
     events = []
     for p in plans:
         prev = GENESIS  # a generated case is new: its chain starts here, in the order the rows are written
@@ -594,10 +832,15 @@ def _write(gen: Generator, plans: list[Planned], materials: bool) -> None:
     _insert_objects(Task, [t for p in plans for t in p.tasks])
     _insert_objects(Suspension, [p.suspension for p in plans if p.suspension])
     _insert_objects(Custody, [p.custody for p in plans if p.custody])
-    if materials:
+    if gen.with_materials:
         rows = [(p.case.pk, *m, "", None) for p in plans for m in p.materials]
         _insert(CaseMaterial, ["case_id", "material_id", "originals", "copies", "status", "reason",
                                "promise_date"], rows)  # fmt: skip
+    _insert(
+        Document,
+        ["case_id", "created_at", "kind", "title", "data"],
+        [(p.case.pk, at, kind, title, data) for p in plans for at, kind, title, data in p.documents],
+    )
     # Advance the counters for every day this batch numbered, so real intake continues after them.
     days = {(p.case.center_id, p.case.received_at.date()) for p in plans}
     CaseCounter.objects.bulk_create(
@@ -606,6 +849,9 @@ def _write(gen: Generator, plans: list[Planned], materials: bool) -> None:
         unique_fields=["center", "day"],
         update_fields=["last"],
     )
+    for module, state in gen.addons:
+        if hasattr(module, "after_batch"):
+            module.after_batch(state, gen, plans)
 
 
 def _reserve_ids(model, n: int) -> list[int]:
@@ -626,11 +872,13 @@ def _reserve_ids(model, n: int) -> list[int]:
     return list(range(top + 1, top + n + 1))
 
 
-def _insert_objects(model, objs: list) -> None:
-    """Rows from unsaved instances (defaults filled by the model), without Django's per-value compiler."""
+def _insert_objects(model, objs: list, with_pk: bool = False) -> None:
+    """Rows from unsaved instances (defaults filled by the model), without Django's per-value compiler;
+    with their primary keys when the caller reserved them (`_reserve_ids`)."""
     if not objs:
         return
-    fields = [f for f in model._meta.concrete_fields if f.primary_key is False or model is Case]
+    with_pk = with_pk or model is Case
+    fields = [f for f in model._meta.concrete_fields if f.primary_key is False or with_pk]
     names = [f.column for f in fields]
     rows = [tuple(getattr(o, f.attname) for f in fields) for o in objs]
     _insert(model, names, rows)

@@ -8,7 +8,10 @@ from bianmin.cases.generate import generate
 
 
 class Command(BaseCommand):
-    help = "向演示县批量生成办件（各类型、渠道、状态按实际比例，含时间线），不经 HTTP；先运行 load_demo"
+    help = (
+        "向演示县批量生成办件（各类型、渠道、状态按实际比例，含时间线、文书、好差评和工单），不经 HTTP；"
+        "先运行 load_demo"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True, help="生成的办件数")
@@ -18,8 +21,23 @@ class Command(BaseCommand):
             "--workers", type=int, default=1, help="并行进程数（仅 PostgreSQL；每个进程负责一部分中心）"
         )
         parser.add_argument("--no-materials", action="store_true", help="不生成办件材料行")
+        parser.add_argument("--no-documents", action="store_true", help="不生成文书行（受理通知书等）")
+        parser.add_argument("--no-ratings", action="store_true", help="不生成好差评和差评整改")
+        parser.add_argument("--no-work-orders", action="store_true", help="不生成咨询投诉工单")
 
-    def handle(self, *args, count, seed, batch, workers, no_materials, **options):
+    def handle(
+        self,
+        *args,
+        count,
+        seed,
+        batch,
+        workers,
+        no_materials,
+        no_documents,
+        no_ratings,
+        no_work_orders,
+        **options,
+    ):
         if count < 0 or batch < 1:
             raise CommandError("--count 不能为负，--batch 至少为 1")
         started = time.monotonic()
@@ -31,8 +49,9 @@ class Command(BaseCommand):
 
         try:
             written = generate(
-                count, seed=seed, batch=batch, materials=not no_materials, workers=workers, progress=progress
-            )
+                count, seed=seed, batch=batch, materials=not no_materials, workers=workers, progress=progress,
+                documents=not no_documents, ratings=not no_ratings, work_orders=not no_work_orders,
+            )  # fmt: skip
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"]:
