@@ -173,12 +173,13 @@ def queue(request, key: str):
         warning=filters["warning"] if filters["warning"] in ("green", "yellow", "red", "none") else None,
     )
     page = Paginator(queues.with_row_details(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    queues.load_row_lists(found, list(page))
     rows = [
         {
             "case": case,
             "light": warning_of(case, ctx.today, ctx.calendar).color,
             "overdue_receipt": overdue_receipt(case, ctx.today, ctx.calendar),
-            "extension_request": (case.extension_requests or [None])[0],
+            "extension_request": (getattr(case, "extension_requests", None) or [None])[0],
             "time_left": time_left_words(case, ctx.today, ctx.calendar),
         }
         for case in page

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from bianmin.accounts import standins
 from bianmin.accounts.models import Role
 from bianmin.accounts.scope import Scope, scope_of
 from bianmin.cases.models import Case, Event, State, Task, TaskState, finished_last
-from bianmin.cases.selectors import cases_visible_to, subtree_q, warning_q, with_details
+from bianmin.cases.selectors import TASKS_IN_ORDER, cases_visible_to, subtree_q, warning_q
 from bianmin.core import clock
 from bianmin.regions.models import Department, Level
 
@@ -167,14 +167,27 @@ def queue_cases(user, queue: Queue, ctx: Context | None = None) -> QuerySet[Case
 
 
 def with_row_details(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """A row's joins and prefetches: the light, the tasks, and the latest extension request."""
-    return with_details(cases).prefetch_related(
-        Prefetch(
-            "events",
-            queryset=Event.objects.filter(action="request_extension").order_by("-at", "-id"),
-            to_attr="extension_requests",
+    """A row's joins (item, center): the lists a row may show are read for the page's rows only."""
+    return cases.select_related("item", "center", "center__region", "item__lead_department")
+
+
+def load_row_lists(queue: Queue, rows: list[Case]) -> None:
+    """What the page's rows show beyond their own columns, read only when a row shows it: the tasks of
+    joint cases (or on the joint-task queue), the latest extension request on the extension queue. Most
+    pages of a clerk's inbox need neither: no query then."""
+    lists = []
+    if any(c.case_class == "joint" for c in rows) or queue.key == "joint-tasks":
+        lists.append(Prefetch("tasks", queryset=TASKS_IN_ORDER))
+    if queue.key == "extension-requests":
+        lists.append(
+            Prefetch(
+                "events",
+                queryset=Event.objects.filter(action="request_extension").order_by("-at", "-id"),
+                to_attr="extension_requests",
+            )
         )
-    )
+    if rows and lists:
+        prefetch_related_objects(rows, *lists)
 
 
 def counts_for(user) -> list[tuple[Queue, int]]:

@@ -116,3 +116,42 @@ def test_events_stay_append_only():
 def test_verifying_an_unknown_case_says_so(demo):
     with pytest.raises(CommandError, match="没有编号为 XX-1 的办件"):
         call_command("verify_audit", case="XX-1", verbosity=0)
+
+
+# --- the head an action holds: no second read, and a fork refused -------------------------------------
+
+
+def test_an_action_chains_after_the_timeline_it_locked_without_reading_the_head_again(api, now):
+    from .factories import intake, make_item
+
+    clerk = api("famen_clerk")
+    number = clerk.post("cases", intake(make_item("promised"))).json()["number"]
+    with CaptureQueriesContext(connection) as queries:
+        assert clerk.post(f"cases/{number}/actions/accept", {}).status_code == 200
+    assert not [q for q in queries if "ORDER BY e.id DESC" in q["sql"]]  # chain_head()'s read
+    events = list(Case.objects.get(number=number).events.order_by("id"))
+    assert [e.action for e in events] == ["receive", "accept"]
+    assert events[0].prev_hash == GENESIS and events[1].prev_hash == events[0].hash
+    call_command("verify_audit", verbosity=0)
+
+
+def test_two_events_never_follow_the_same_hash(api, now):
+    from django.db import IntegrityError, transaction
+
+    from bianmin.accounts.models import User
+    from bianmin.cases.actions.base import lock, release
+
+    from .factories import intake, make_item
+
+    clerk = api("famen_clerk")
+    number = clerk.post("cases", intake(make_item("promised"))).json()["number"]
+    user = User.objects.get(username="famen_clerk")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        held = lock(user, number)  # holds the head it read under the lock …
+        other = Case.objects.get(number=number)  # … while a path with its own copy appends one
+        Event.objects.create(case=other, at=clock.now(), action="note", from_state="received", to_state="received")
+        # The held head is stale now: appending after it would fork the chain, and the index refuses it.
+        Event.objects.create(case=held, at=clock.now(), action="note", from_state="received", to_state="received")
+    release(held)
+    assert Case.objects.get(number=number).events.count() == 1
+    call_command("verify_audit", verbosity=0)

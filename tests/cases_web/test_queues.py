@@ -198,3 +198,25 @@ def test_declining_without_a_pending_request_is_a_conflict(demo, now):
     with pytest.raises(Conflict):
         services.decline_extension(user("famen_director"), case.number, reason="无")
     assert not case.events.filter(action="decline_extension").exists()
+
+
+def test_an_inbox_of_single_department_cases_reads_no_task_or_timeline_rows(signed_in, now):
+    """A row shows tasks only for joint cases and an extension request only on the extension queue: a
+    page without either reads neither (the inbox is the page clerks open all day)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(3):
+        receive(EXTENDABLE, n=i)
+    client = signed_in("famen_clerk")
+    client.get("/cases/queue/to-decide/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/queue/to-decide/")
+    assert len(response.context["rows"]) == 3
+    read = " ".join(q["sql"] for q in queries)
+    assert "cases_task" not in read and "cases_event" not in read and "cases_document" not in read
+    joint = receive("joint", n=9)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/queue/to-decide/")
+    assert joint.number in {row["case"].number for row in response.context["rows"]}
+    assert any('FROM "cases_task"' in q["sql"] for q in queries)
