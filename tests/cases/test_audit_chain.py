@@ -149,9 +149,13 @@ def test_two_events_never_follow_the_same_hash(api, now):
     with pytest.raises(IntegrityError), transaction.atomic():
         held = lock(user, number)  # holds the head it read under the lock …
         other = Case.objects.get(number=number)  # … while a path with its own copy appends one
-        Event.objects.create(case=other, at=clock.now(), action="note", from_state="received", to_state="received")
+        Event.objects.create(
+            case=other, at=clock.now(), action="note", from_state="received", to_state="received"
+        )
         # The held head is stale now: appending after it would fork the chain, and the index refuses it.
-        Event.objects.create(case=held, at=clock.now(), action="note", from_state="received", to_state="received")
+        Event.objects.create(
+            case=held, at=clock.now(), action="note", from_state="received", to_state="received"
+        )
     release(held)
     assert Case.objects.get(number=number).events.count() == 1
     call_command("verify_audit", verbosity=0)
