@@ -34,12 +34,12 @@ cover, and how it is closed here:
 - concurrency: a key locks the referenced row (FOR KEY SHARE) against a concurrent delete; with DELETE
   refused there is nothing to race against.
 
-Converting again is a no-op (returns False). SQLite and an unpartitioned PostgreSQL are untouched unless
-this is called. Later migrations keep working on the parent: AddField/AlterField/AddIndex propagate to
-the partitions; what does not is a new unique constraint without `county`, or a new foreign key to
-`cases_case` (PostgreSQL refuses both on a partitioned table): run such a migration on a plain table, or
-write it with `db_constraint=False` and call `partition_cases_by_county` again, which turns any foreign key
-to `cases_case` it finds into a trigger.
+Converting again is a no-op (returns False). SQLite and an unpartitioned PostgreSQL are untouched unless this is called. Later migrations
+keep working on the parent: AddField/AlterField/AddIndex propagate to the partitions. What PostgreSQL
+refuses on a partitioned table is a new unique constraint without `county`, and a new foreign key to
+`cases_case` (no unique key on `id` alone): on a partitioned database such a migration must declare the
+key with `db_constraint=False` and add the check in a RunPython with
+`add_case_reference_trigger(cursor, name, table, column)`.
 """
 
 import hashlib
@@ -79,7 +79,6 @@ def partition_cases_by_county(connection) -> bool:
             _settle_deferred_checks(cursor)
             cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
             if is_partitioned(connection):
-                _replace_incoming_keys(cursor)  # a later migration's new key to cases_case, if any
                 return False
             _convert(cursor)
     return True
@@ -184,10 +183,8 @@ def _with_county(columns: list[str]) -> list[str]:
     return [*columns, "county"] if "county" not in columns else list(columns)
 
 
-def _replace_incoming_keys(cursor, table_oid=None) -> None:
+def _replace_incoming_keys(cursor, table_oid) -> None:
     """Every foreign key from another table to cases_case becomes a constraint trigger of the same name."""
-    if table_oid is None:
-        table_oid = _rows(cursor, "SELECT %s::regclass::oid", [TABLE])[0][0]
     incoming = _rows(
         cursor,
         """SELECT c.conname, c.conrelid::regclass::text, a.attname
@@ -198,25 +195,30 @@ def _replace_incoming_keys(cursor, table_oid=None) -> None:
         [table_oid],
     )
     for name, table, column in incoming:
-        function = "case_ref_" + hashlib.md5(f"{table}.{column}".encode()).hexdigest()[:20]
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        cursor.execute(
-            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW."{column}" IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW."{column}") THEN
-                    RAISE EXCEPTION 'insert or update on table "{table}" violates foreign key constraint "{name}"'
-                        USING ERRCODE = 'foreign_key_violation',
-                              DETAIL = format('Key ({column})=(%s) is not present in table "{TABLE}".',
-                                              NEW."{column}");
-                END IF;
-                RETURN NULL;
-            END $$"""
-        )
-        cursor.execute(
-            f'CREATE CONSTRAINT TRIGGER "{name}" AFTER INSERT OR UPDATE OF "{column}" ON {table} '
-            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()"
-        )
+        add_case_reference_trigger(cursor, name, table, column)
+
+
+def add_case_reference_trigger(cursor, name: str, table: str, column: str) -> None:
+    """`table.column` must name an existing case: a deferred constraint trigger `name` in place of a key."""
+    function = "case_ref_" + hashlib.md5(f"{table}.{column}".encode()).hexdigest()[:20]
+    cursor.execute(
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW."{column}" IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW."{column}") THEN
+                RAISE EXCEPTION 'insert or update on table "{table}" violates foreign key constraint "{name}"'
+                    USING ERRCODE = 'foreign_key_violation',
+                          DETAIL = format('Key ({column})=(%s) is not present in table "{TABLE}".',
+                                          NEW."{column}");
+            END IF;
+            RETURN NULL;
+        END $$"""
+    )
+    cursor.execute(
+        f'CREATE CONSTRAINT TRIGGER "{name}" AFTER INSERT OR UPDATE OF "{column}" ON {table} '
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()"
+    )
 
 
 def _refuse_delete(cursor, table: str = TABLE) -> None:

@@ -150,6 +150,16 @@ def test_later_migrations_flush_and_sequence_reset_work_on_the_partitioned_table
         )[0]
     )
 
+    # A future table pointing at cases: its key is a trigger made by the helper the docstring names.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE probe_ref (id bigserial PRIMARY KEY, case_id bigint)")
+        partitioning.add_case_reference_trigger(cursor, "probe_ref_case_fk", "probe_ref", "case_id")
+    with pytest.raises(IntegrityError, match="probe_ref_case_fk"), transaction.atomic():
+        one("INSERT INTO probe_ref (case_id) VALUES (-1) RETURNING id")
+        connection.check_constraints()
+    one("INSERT INTO probe_ref (case_id) VALUES (NULL) RETURNING id")
+    connection.check_constraints()
+
     # Django's sequence discovery (reset_sequences, sqlsequencereset) and the test flush's TRUNCATE.
     with connection.cursor() as cursor:
         sequences = connection.introspection.get_sequences(cursor, "cases_case")
