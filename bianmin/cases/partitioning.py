@@ -67,6 +67,8 @@ def is_partitioned(connection) -> bool:
 
 
 def partition_name(county: str) -> str:
+    if not (county.isascii() and county.isdigit()):  # it becomes part of a table name
+        raise ValueError(f"county code {county!r} is not a region code")
     return f"{TABLE}_{county}"
 
 
