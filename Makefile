@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; break; fi; done)
 
-.PHONY: install system-deps run test lint format bench clean-db
+.PHONY: install system-deps run test test-partitioned lint format bench clean-db
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (tried python3.13, python3.12, pyenv)"; exit 1; }
@@ -31,6 +31,13 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The whole suite on PostgreSQL with cases_case partitioned by county (docs/scaling.md): DATABASE_URL names a
+# PostgreSQL database (pytest makes test_<name>). `.ci/run --partitioned` does it on a private cluster.
+test-partitioned: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "make test-partitioned needs DATABASE_URL=postgres://user:password@host:port/name"; exit 2;; esac
+	BIANMIN_PARTITION_CASES=county $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,7 +23,9 @@ Ratios first, absolute numbers second. Bounded in time: BENCH_SECONDS (default 8
 
 Several app nodes on one database: `--nodes 2` starts two gunicorn masters (own ports) and two huey
 consumers, and spreads the clients over them; with BIANMIN_HUEY_URL=redis://127.0.0.1:6379/0 the
-consumers share one Redis queue (docs/scaling.md).
+consumers share one Redis queue (docs/scaling.md). `--partitioned` runs PostgreSQL with cases_case
+partitioned by county (BIANMIN_PARTITION_CASES=county for migrate, the servers and the consumers) and
+prints the rows per partition after the number check.
 """
 
 import argparse
@@ -203,6 +205,19 @@ def numbers_after(db: Database, before_id: int) -> str:
     return f"{len(new)} new case numbers over {len(by_prefix)} center-days: unique and gapless"
 
 
+def partitions(db: Database) -> list[tuple[str, int]]:
+    """(partition, rows) of cases_case; fails when the table is not partitioned."""
+    conn = db.connect()
+    kind = db.rows(conn, "SELECT relkind FROM pg_class WHERE oid = 'cases_case'::regclass")[0][0]
+    if kind != "p":
+        raise AssertionError("--partitioned, but cases_case is a plain table")
+    counts = dict(db.rows(conn, "SELECT tableoid::regclass::text, COUNT(*) FROM cases_case GROUP BY 1"))
+    names = db.rows(conn, "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'cases_case'::regclass "
+                          "ORDER BY 1")  # fmt: skip
+    conn.close()
+    return [(name, counts.get(name, 0)) for (name,) in names]
+
+
 def max_case_id(db: Database) -> int:
     conn = db.connect()
     value = db.rows(conn, "SELECT COALESCE(MAX(id), 0) FROM cases_case")[0][0]
@@ -297,6 +312,8 @@ def prepare(kind: str, args, var: Path) -> tuple[dict, Database, callable]:
     env = {**os.environ, "BIANMIN_VAR_DIR": str(var), "BIANMIN_DEBUG": "0", "BIANMIN_SECRET_KEY": "bench-" * 8,
            "BIANMIN_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
     env.pop("BIANMIN_NOW", None)
+    if args.partitioned and kind == "postgresql":
+        env["BIANMIN_PARTITION_CASES"] = "county"  # migrate converts the table; the servers run on it
     cleanup = lambda: None  # noqa: E731
     if kind == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{var / 'bianmin.sqlite3'}"
@@ -429,6 +446,10 @@ def run_database(kind: str, args, results: dict) -> None:
                   f"errors, request p50/p95/p99 {r['p50']:.0f}/{r['p95']:.0f}/{r['p99']:.0f} ms", flush=True)  # fmt: skip
         out["numbers"] = numbers_after(db, before)
         print(f"   {out['numbers']}", flush=True)
+        if args.partitioned and db.postgres:
+            out["partitions"] = partitions(db)
+            rows = ", ".join(f"{name} {count:,}" for name, count in out["partitions"])
+            print(f"   cases_case partitioned by county: {rows} rows", flush=True)
         today = dt.date.today()
         for label, path, headers in reads(port, tokens, cookies, (case["number"], case["query_code"]), today):
             if path is None:
@@ -528,6 +549,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--nodes", type=int, default=1, help="app nodes: gunicorn masters + huey consumers")
+    parser.add_argument("--partitioned", action="store_true",
+                        help="PostgreSQL with cases_case partitioned by county (BIANMIN_PARTITION_CASES=county)")  # fmt: skip
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",")]

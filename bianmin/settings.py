@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -163,6 +164,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for its WAL flush even where the cluster runs synchronous_commit=off (the crash drill lost
     # acknowledged cases on such a cluster restarted with `pg_ctl restart -m immediate`).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
+
+# BIANMIN_PARTITION_CASES=county: on PostgreSQL, `migrate` leaves cases_case partitioned by county
+# (bianmin/cases/partitioning.py, docs/scaling.md); "" keeps the plain table. SQLite ignores it.
+PARTITION_CASES = os.environ.get("BIANMIN_PARTITION_CASES", "").strip().lower()
+if PARTITION_CASES not in ("", "county"):
+    raise ImproperlyConfigured(f"BIANMIN_PARTITION_CASES={PARTITION_CASES!r}: only 'county' (or empty)")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
