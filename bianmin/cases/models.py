@@ -169,6 +169,8 @@ class Case(models.Model):
             models.Index(fields=["lead_department", "state", "deadline"], name="case_lead_state_deadline"),
             models.Index(fields=["escalated_to", "state", "deadline"], name="case_escal_state_deadline"),
             models.Index(fields=["county", "received_at"], name="case_county_received"),
+            # Finished cases of a period by center (the ratings' 主动评价率 denominator).
+            models.Index(fields=["center", "completed_at"], name="case_center_completed"),
             # The open cases are a small share of a million: the red/yellow lists read only these.
             models.Index(fields=["center", "deadline"], name="case_open_center_deadline", condition=OPEN),
             models.Index(fields=["county", "deadline"], name="case_open_county_deadline", condition=OPEN),

@@ -8,12 +8,12 @@ that recorded a 追评. Rates are 0..1, None when the denominator is 0.
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from bianmin.cases.models import Case, State
 from bianmin.core import clock
 from bianmin.ratings.models import BAD_LEVELS, DONE_STATES, GOOD_LEVELS, Rating, RectState
-from bianmin.regions.models import Region
+from bianmin.regions.models import Center, Region
 
 KEYS = (
     "count", "rated_share", "satisfaction_rate", "bad", "bad_rectified", "bad_rectified_on_time",
@@ -63,23 +63,32 @@ def _shape(row: dict, finished: int, rated_finished: int) -> dict:
     }
 
 
+def _finished(cases) -> tuple[int, int]:
+    """(finished cases, those rated at least once) in one pass: the finished cases are read off the
+    (center, completed_at) index and each probes its ratings by case, instead of a DISTINCT over a join."""
+    row = cases.aggregate(
+        finished=Count("id"),
+        rated=Count("id", filter=Q(Exists(Rating.objects.filter(case_id=OuterRef("pk"))))),
+    )
+    return row["finished"], row["rated"]
+
+
 def figures(region_code: str, date_from: dt.date, date_to: dt.date) -> dict:
     region = Region.objects.filter(code=str(region_code)[:12]).first()
     if region is None:
         return _shape(_aggregate(Rating.objects.none()), 0, 0)
     start, end = _bounds(date_from, date_to)
-    prefix = region.prefix
-    ratings = Rating.objects.filter(
-        center__region__code__startswith=prefix, created_at__gte=start, created_at__lt=end
-    )
+    # The region's centers by id (a handful), so both reads use their (center, time) indexes instead of
+    # joining every row to its center's region.
+    centers = list(Center.objects.filter(region__code__startswith=region.prefix).values_list("id", flat=True))
+    ratings = Rating.objects.filter(center_id__in=centers, created_at__gte=start, created_at__lt=end)
     finished = Case.objects.filter(
-        center__region__code__startswith=prefix,
+        center_id__in=centers,
         state__in=[State.COMPLETED, State.DELIVERED],
         completed_at__gte=start,
         completed_at__lt=end,
     )
-    rated_finished = finished.filter(ratings__isnull=False).distinct().count()
-    return _shape(_aggregate(ratings), finished.count(), rated_finished)
+    return _shape(_aggregate(ratings), *_finished(finished))
 
 
 def center_figures(center_id: int, date_from: dt.date, date_to: dt.date) -> dict:
@@ -92,8 +101,7 @@ def center_figures(center_id: int, date_from: dt.date, date_to: dt.date) -> dict
         completed_at__gte=start,
         completed_at__lt=end,
     )
-    rated_finished = finished.filter(ratings__isnull=False).distinct().count()
-    return _shape(_aggregate(ratings), finished.count(), rated_finished)
+    return _shape(_aggregate(ratings), *_finished(finished))
 
 
 def department_figures(department_id: int, date_from: dt.date, date_to: dt.date) -> dict:
@@ -106,8 +114,7 @@ def department_figures(department_id: int, date_from: dt.date, date_to: dt.date)
         completed_at__gte=start,
         completed_at__lt=end,
     )
-    rated_finished = finished.filter(ratings__isnull=False).distinct().count()
-    return _shape(_aggregate(ratings), finished.count(), rated_finished)
+    return _shape(_aggregate(ratings), *_finished(finished))
 
 
 def person_figures(user_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[int, dict]:
