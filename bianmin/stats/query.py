@@ -299,7 +299,7 @@ def _name_groups(groups: dict, group_by: str) -> None:
 # --- figures from the other apps (ratings, inquiries, supervision), when installed -------------------
 
 
-def other_figures(app: str, region_code: str, date_from, date_to) -> dict | None:
+def other_figures(app: str, region_code: str, date_from, date_to, **options) -> dict | None:
     """`bianmin.<app>.figures.figures(...)` (interfaces.md #1) when that app is installed, else None."""
     name = f"bianmin.{app}.figures"
     try:
@@ -307,7 +307,7 @@ def other_figures(app: str, region_code: str, date_from, date_to) -> dict | None
             return None
     except ModuleNotFoundError:
         return None
-    return importlib.import_module(name).figures(region_code, date_from, date_to)
+    return importlib.import_module(name).figures(region_code, date_from, date_to, **options)
 
 
 def person_figures(app: str, user_ids: list[int], date_from, date_to) -> dict[int, dict]:
@@ -325,7 +325,8 @@ RATING_KEYS = ("count", "satisfaction_rate", "bad", "bad_rectified", "callback_r
 
 
 def ratings_block(region_code, date_from, date_to) -> dict:
-    figures = other_figures("ratings", region_code, date_from, date_to) or {}
+    # The block has no 主动评价率: the ratings app need not count the period's finished cases for it.
+    figures = other_figures("ratings", region_code, date_from, date_to, rated_share=False) or {}
     return {k: figures.get(k) for k in RATING_KEYS}
 
 

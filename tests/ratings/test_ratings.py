@@ -304,6 +304,16 @@ def test_figures_api_board_and_ledger_agree_with_counts(api, now):
     assert got["rated_share"] == pytest.approx(1.0)  # 5 finished, 5 rated
     assert got["rectification_rate"] == pytest.approx(1 / 2) and got["callback_rate"] == pytest.approx(1 / 2)
     assert got["followup_satisfaction_rate"] == pytest.approx(1.0)
+    # The statistics' ratings block asks without 主动评价率: the same figures, no count of finished cases.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        lean = figures.figures(FUFENG, today.replace(day=1), today, rated_share=False)
+    assert lean["rated_share"] is None and {k: v for k, v in lean.items() if k != "rated_share"} == {
+        k: v for k, v in got.items() if k != "rated_share"
+    }
+    assert not [q for q in queries if 'FROM "cases_case"' in q["sql"]]
     famen = figures.figures("610324106000", today.replace(day=1), today)
     assert famen["count"] == 5
     assert figures.figures("610324107000", today.replace(day=1), today)["count"] == 0  # 天度镇
