@@ -124,30 +124,50 @@ def _time(value) -> str:
     return f"{value.astimezone(clock.SHANGHAI):%Y年%m月%d日 %H:%M}" if value else ""
 
 
-def snapshot(case: Case, kind: str, **extra) -> dict:
-    center, item = case.center, case.item
+def header(
+    case: Case, kind: str, *, center, item, title, issued_on, accepted_at, completed_at, deadline, rights
+) -> dict:
+    """What every document prints at its head: the center, the item, the case and its dates. The actions
+    take the case as it stands (`snapshot`); the case generator passes the dates of the step it plans."""
     return {
         "kind": kind,
-        "title": title_of(case, kind),
+        "title": title,
         "center": center.name,
         "center_address": center.address,
         "service_phone": center.service_phone or item.consult_phone,
         "supervision_phone": center.supervision_phone or item.supervise_phone,
         "number": case.number,
         "query_code": case.query_code,
-        "issued_on": _date(clock.today()),
+        "issued_on": _date(issued_on),
         "item": item.name,
         "item_code": item.code,
         "item_version": item.version,
         "promised_limit_days": item.promised_limit_days,
         "applicant": case.applicant_name,
         "received_at": _time(case.received_at),
-        "accepted_at": _time(case.accepted_at),
-        "completed_at": _time(case.completed_at),
-        "deadline": _date(case.deadline),
+        "accepted_at": _time(accepted_at),
+        "completed_at": _time(completed_at),
+        "deadline": _date(deadline),
         "deadline_confirmed": case.deadline_confirmed,
-        # Only adverse decisions tell the applicant where to appeal (and only they need the county lookup).
-        "rights": rights_of(case) if kind in ADVERSE_KINDS else "",
+        "rights": rights,
+    }
+
+
+def snapshot(case: Case, kind: str, **extra) -> dict:
+    return {
+        **header(
+            case,
+            kind,
+            center=case.center,
+            item=case.item,
+            title=title_of(case, kind),
+            issued_on=clock.today(),
+            accepted_at=case.accepted_at,
+            completed_at=case.completed_at,
+            deadline=case.deadline,
+            # Only adverse decisions tell the applicant where to appeal (and only they need the county lookup).
+            rights=rights_of(case) if kind in ADVERSE_KINDS else "",
+        ),  # fmt: skip
         **_kind_extra(case, kind),
         **extra,
     }

@@ -26,9 +26,12 @@ from django.db import connection, connections, models, transaction
 from django.dispatch import Signal
 
 from bianmin.accounts.models import Post, Role, User
+from bianmin.cases.actions.decision import sign_off
+from bianmin.cases.actions.delivery import DELIVERY_METHODS
+from bianmin.cases.actions.window import SUPPLEMENT_DAYS
 from bianmin.cases.chain import GENESIS, event_digest
 from bianmin.cases.clock import current_calendar
-from bianmin.cases.documents import ADVERSE_KINDS, KINDS, RIGHTS, denial_word
+from bianmin.cases.documents import ADVERSE_KINDS, KINDS, RIGHTS, _date, denial_word, header
 from bianmin.cases.models import (
     ApplicantKind,
     Case,
@@ -582,16 +585,6 @@ STEP_DOCUMENTS = {
     "complete": "completion_notice",
     "deliver": "delivery_receipt",
 }
-SUPPLEMENT_DAYS = 10  # actions.window.SUPPLEMENT_DAYS: the default 补正 period the notice prints
-DELIVERY_METHODS = {"window": "窗口领取", "proxy": "代办员送达", "post": "邮寄", "electronic": "电子送达"}
-
-
-def _date(value) -> str:
-    return f"{value:%Y年%m月%d日}" if value else ""
-
-
-def _time(value) -> str:
-    return f"{value.astimezone(clock.SHANGHAI):%Y年%m月%d日 %H:%M}" if value else ""
 
 
 def plan_documents(gen: Generator, out: Planned) -> None:
@@ -620,26 +613,18 @@ def plan_documents(gen: Generator, out: Planned) -> None:
         for kind, extra in docs:
             title = f"{denial_word(item)}决定书" if kind == "denial_decision" else KINDS[kind]
             snapshot = {
-                "kind": kind,
-                "title": title,
-                "center": center.name,
-                "center_address": center.address,
-                "service_phone": center.service_phone or item.consult_phone,
-                "supervision_phone": center.supervision_phone or item.supervise_phone,
-                "number": case.number,
-                "query_code": case.query_code,
-                "issued_on": _date(at.astimezone(clock.SHANGHAI).date()),
-                "item": item.name,
-                "item_code": item.code,
-                "item_version": item.version,
-                "promised_limit_days": item.promised_limit_days,
-                "applicant": case.applicant_name,
-                "received_at": _time(case.received_at),
-                "accepted_at": _time(accepted_at),
-                "completed_at": _time(completed_at),
-                "deadline": _date(deadline),
-                "deadline_confirmed": case.deadline_confirmed,
-                "rights": gen.rights(case) if kind in ADVERSE_KINDS else "",
+                **header(
+                    case,
+                    kind,
+                    center=center,
+                    item=item,
+                    title=title,
+                    issued_on=at.astimezone(clock.SHANGHAI).date(),
+                    accepted_at=accepted_at,
+                    completed_at=completed_at,
+                    deadline=deadline,
+                    rights=gen.rights(case) if kind in ADVERSE_KINDS else "",
+                ),  # fmt: skip
                 **extra,
             }
             out.documents.append((at, kind, title, snapshot))
@@ -693,22 +678,7 @@ def _document_extra(gen, out: Planned, kind: str, at, actor_name, role, data, ma
     if kind == "extension_notice":
         return {"days": data["days"], "reason": case.extension_reason, "previous": data["from"]}
     if kind == "completion_notice":
-        tasks = [t for t in out.tasks if t.state != TaskState.PENDING]
-        opinions = (
-            {
-                "tasks": [
-                    {
-                        "department": t.department.name,
-                        "state": t.get_state_display(),
-                        "opinion": t.opinion or t.reason,
-                        "at": f"{t.decided_at:%Y-%m-%d}" if t.decided_at else "",
-                    }
-                    for t in sorted(tasks, key=lambda t: t.department.code)
-                ]
-            }
-            if tasks
-            else {}
-        )
+        opinions = sign_off(out.tasks)
         return {
             "denial_word": denial_word(item),
             "outcome": Outcome(data["outcome"]).label,

@@ -128,8 +128,13 @@ def send_back(act: Acting, *, reason: str) -> None:
 
 def task_opinions(case) -> dict:
     """The joint departments' sign-off (会签) as the completion documents print it; {} for other cases."""
-    tasks = [t for t in case.tasks.all() if t.state != TaskState.PENDING]
-    if not tasks:
+    return sign_off(case.tasks.all())
+
+
+def sign_off(tasks) -> dict:
+    """`task_opinions` for a list of tasks (the case generator passes the ones it planned)."""
+    decided = [t for t in tasks if t.state != TaskState.PENDING]
+    if not decided:
         return {}
     return {
         "tasks": [
@@ -139,7 +144,7 @@ def task_opinions(case) -> dict:
                 "opinion": t.opinion or t.reason,
                 "at": f"{t.decided_at:%Y-%m-%d}" if t.decided_at else "",
             }
-            for t in sorted(tasks, key=lambda t: t.department.code)
+            for t in sorted(decided, key=lambda t: t.department.code)
         ]
     }
 
