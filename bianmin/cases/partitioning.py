@@ -66,8 +66,13 @@ def is_partitioned(connection) -> bool:
     return bool(row and row[0] == "p")
 
 
+def is_region_code(code: str) -> bool:
+    """ASCII digits only: the county's code becomes part of a table name."""
+    return code.isascii() and code.isdigit()
+
+
 def partition_name(county: str) -> str:
-    if not (county.isascii() and county.isdigit()):  # it becomes part of a table name
+    if not is_region_code(county):
         raise ValueError(f"county code {county!r} is not a region code")
     return f"{TABLE}_{county}"
 
@@ -76,11 +81,15 @@ def partition_cases_by_county(connection) -> bool:
     """Convert cases_case into PARTITION BY LIST (county); False when it already is (or not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return False
+    # Asked on every migrate: an already partitioned table is answered without taking the exclusive lock
+    # (which would queue every read of the cases behind a long export until it ends).
+    if is_partitioned(connection):
+        return False
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             _settle_deferred_checks(cursor)
             cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
-            if is_partitioned(connection):
+            if is_partitioned(connection):  # converted by another process while we waited for the lock
                 return False
             _convert(cursor)
     return True
@@ -133,12 +142,15 @@ def _convert(cursor) -> None:
     if sequence:
         last, called = _rows(cursor, f"SELECT last_value, is_called FROM {sequence}")[0]
         start = last if called else last - 1
-    counties = [
-        row[0]
-        for row in _rows(
-            cursor, "SELECT code FROM regions_region WHERE level = %s ORDER BY code", [COUNTY_LEVEL]
-        )
-    ]
+    # A county whose code could not name a table keeps its cases in the DEFAULT partition (logged).
+    counties = []
+    for (code,) in _rows(
+        cursor, "SELECT code FROM regions_region WHERE level = %s ORDER BY code", [COUNTY_LEVEL]
+    ):
+        if is_region_code(code):
+            counties.append(code)
+        else:
+            log.warning("county %r: not a digit code, its cases stay in the DEFAULT partition", code)
 
     _replace_incoming_keys(cursor, table_oid)
     cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {OLD}")

@@ -27,5 +27,10 @@ def partition_for_new_county(sender, instance, created, raw=False, using="defaul
     from bianmin.regions.models import Level
 
     connection = connections[using]
-    if created and instance.level == Level.COUNTY and instance.code.isdigit() and _on(connection):
+    if (
+        created
+        and instance.level == Level.COUNTY
+        and partitioning.is_region_code(instance.code)
+        and _on(connection)
+    ):
         partitioning.county_partition_for(connection, instance.code)

@@ -102,6 +102,8 @@ def _plan_order(s: Setup, gen: Generator, out: Planned) -> tuple:
         channel = _weighted(rng, CHANNEL_SHARES)
     if at > gen.now:
         at = gen.now - dt.timedelta(minutes=rng.randint(1, 600))
+        if linked is not None and at < case.received_at:
+            at = case.received_at + (gen.now - case.received_at) / 2  # never before the case it is about
     anonymous = kind == Kind.REPORT and rng.random() < ANONYMOUS_REPORTS
     agents = [a for _v, a in place.villages if a is not None]
     agent = rng.choice(agents) if channel == Channel.AGENT and agents else None

@@ -124,6 +124,20 @@ def test_a_case_without_a_county_partition_goes_to_default_and_a_new_county_gets
     assert partition_of(number) == "cases_case_default"
 
 
+def test_a_county_code_that_cannot_name_a_table_keeps_to_default_and_breaks_nothing(demo, settings, caplog):
+    settings.PARTITION_CASES = "county"
+    city = Region.objects.get(code=COUNTY).parent
+    # Full-width digits are digits to Python but not to a table name: neither saving the region nor a
+    # later conversion may fail on it.
+    Region.objects.create(code="６１０３９６０００００", name="全角县", level=Level.COUNTY, parent=city)
+    with caplog.at_level(logging.WARNING, logger="bianmin.cases.partitioning"):
+        assert partitioning.partition_cases_by_county(connection) is True
+    assert "６１０３９６０００００" in caplog.text
+    Region.objects.create(code="６１０３９５０００００", name="又一全角县", level=Level.COUNTY, parent=city)
+    assert one(f"SELECT to_regclass('cases_case_{COUNTY}') IS NOT NULL")[0]
+    assert partitioning.partition_cases_by_county(connection) is False
+
+
 def test_new_county_makes_no_partition_when_the_setting_is_off(demo, settings):
     settings.PARTITION_CASES = ""
     partitioning.partition_cases_by_county(connection)
