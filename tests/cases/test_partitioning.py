@@ -129,10 +129,12 @@ def test_a_county_code_that_cannot_name_a_table_keeps_to_default_and_breaks_noth
     city = Region.objects.get(code=COUNTY).parent
     # Full-width digits are digits to Python but not to a table name: neither saving the region nor a
     # later conversion may fail on it.
+    already = partitioning.is_partitioned(connection)  # `make test-partitioned`: migrate converted it
     Region.objects.create(code="６１０３９６０００００", name="全角县", level=Level.COUNTY, parent=city)
     with caplog.at_level(logging.WARNING, logger="bianmin.cases.partitioning"):
-        assert partitioning.partition_cases_by_county(connection) is True
-    assert "６１０３９６０００００" in caplog.text
+        assert partitioning.partition_cases_by_county(connection) is not already
+    if not already:
+        assert "６１０３９６０００００" in caplog.text
     Region.objects.create(code="６１０３９５０００００", name="又一全角县", level=Level.COUNTY, parent=city)
     assert one(f"SELECT to_regclass('cases_case_{COUNTY}') IS NOT NULL")[0]
     assert partitioning.partition_cases_by_county(connection) is False
