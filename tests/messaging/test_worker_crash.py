@@ -5,6 +5,7 @@ stub gateway that holds its first answer; the worker is SIGKILLed while that req
 again. Every message is POSTed at most once; all but the one cut off are sent; the cut-off one is not sent
 again (whether the gateway took it is unknown) and is failed by the sweep with a reason staff can see."""
 
+import io
 import json
 import os
 import signal
@@ -78,6 +79,10 @@ def test_killing_the_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_p
     original = gateway.server.RequestHandlerClass._handle
 
     def held(handler):
+        # Read the whole request first: the handler runs once the headers are in, and the client may send
+        # the body a moment later — killing the worker in between would record an empty body.
+        length = int(handler.headers.get("Content-Length") or 0)
+        handler.rfile = io.BytesIO(handler.rfile.read(length))
         if not first_arrived.is_set():
             first_arrived.set()
             release.wait(20)  # the worker is killed while this request is open
