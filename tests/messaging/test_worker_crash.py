@@ -9,10 +9,12 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,11 @@ def _run(env, *argv, timeout=60):
     return done.stdout
 
 
+def _sent(tmp_path: Path) -> int:
+    with closing(sqlite3.connect(tmp_path / "db.sqlite3", timeout=10)) as db:
+        return db.execute("SELECT count(*) FROM messaging_message WHERE state = 'sent'").fetchone()[0]
+
+
 def _worker(env, log: Path) -> subprocess.Popen:
     with open(log, "a") as out:
         return subprocess.Popen(
@@ -76,6 +83,7 @@ def _kill(process: subprocess.Popen) -> None:
 def test_killing_the_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_path):
     gateway = stubs.start()
     first_arrived, release = threading.Event(), threading.Event()
+    held_ids = []  # the id of the message whose request was open when the worker was killed
     original = gateway.server.RequestHandlerClass._handle
 
     def held(handler):
@@ -84,6 +92,7 @@ def test_killing_the_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_p
         length = int(handler.headers.get("Content-Length") or 0)
         handler.rfile = io.BytesIO(handler.rfile.read(length))
         if not first_arrived.is_set():
+            held_ids.append(json.loads(handler.rfile.getvalue())["id"])
             first_arrived.set()
             release.wait(20)  # the worker is killed while this request is open
         original(handler)
@@ -110,10 +119,13 @@ def test_killing_the_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_p
         _kill(worker)
         release.set()
         worker = _worker(env, log)
-        deadline = time.monotonic() + 30
-        while len(gateway.posts()) < COUNT and time.monotonic() < deadline:
+        # Until every message but the cut-off one is recorded as sent (the gateway sees a POST before the
+        # worker commits its answer), then a second chance for a duplicate to show itself.
+        deadline = time.monotonic() + 60
+        while _sent(tmp_path) < COUNT - 1 and time.monotonic() < deadline:
             time.sleep(0.2)
-        time.sleep(1)  # a second chance for a duplicate to show itself
+        assert _sent(tmp_path) >= COUNT - 1, log.read_text()[-3000:]
+        time.sleep(1)
         _kill(worker)
         worker = None
         state = json.loads(_run(env, "-c", INSPECT))
@@ -126,7 +138,8 @@ def test_killing_the_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_p
     assert len(posted) == len(set(posted)), f"sent twice: {posted}"
     before = {str(i): (s, a) for i, s, a in state["before"]}
     assert len(before) == COUNT, "a message lost"
-    cut_off = posted[0]
+    cut_off = held_ids[0]
+    assert posted[0] == cut_off
     assert before[cut_off] == ("sending", 1)
     assert all(before[i] == ("sent", 1) for i in before if i != cut_off), (before, log.read_text()[-3000:])
     assert set(posted) == set(before)
