@@ -116,7 +116,8 @@ def _kind_extra(case: Case, kind: str) -> dict:
     return {}
 
 
-def _date(value) -> str:
+def date_text(value) -> str:
+    """A date as documents print it (2026年11月30日); "" for none."""
     return f"{value:%Y年%m月%d日}" if value else ""
 
 
@@ -138,7 +139,7 @@ def header(
         "supervision_phone": center.supervision_phone or item.supervise_phone,
         "number": case.number,
         "query_code": case.query_code,
-        "issued_on": _date(issued_on),
+        "issued_on": date_text(issued_on),
         "item": item.name,
         "item_code": item.code,
         "item_version": item.version,
@@ -147,7 +148,7 @@ def header(
         "received_at": _time(case.received_at),
         "accepted_at": _time(accepted_at),
         "completed_at": _time(completed_at),
-        "deadline": _date(deadline),
+        "deadline": date_text(deadline),
         "deadline_confirmed": case.deadline_confirmed,
         "rights": rights,
     }

@@ -31,7 +31,7 @@ from bianmin.cases.actions.delivery import DELIVERY_METHODS
 from bianmin.cases.actions.window import SUPPLEMENT_DAYS
 from bianmin.cases.chain import GENESIS, event_digest
 from bianmin.cases.clock import current_calendar
-from bianmin.cases.documents import ADVERSE_KINDS, KINDS, RIGHTS, _date, denial_word, header
+from bianmin.cases.documents import ADVERSE_KINDS, KINDS, RIGHTS, date_text, denial_word, header
 from bianmin.cases.models import (
     ApplicantKind,
     Case,
@@ -663,7 +663,7 @@ def _document_extra(gen, out: Planned, kind: str, at, actor_name, role, data, ma
             "bring_address": center.address or item.place,
             "opening_hours": center.opening_hours or item.hours,
             "missing": missing,
-            "due": _date(due),
+            "due": date_text(due),
         }
     if kind == "refusal_notice":
         return {"reason": case.reason}
@@ -673,7 +673,7 @@ def _document_extra(gen, out: Planned, kind: str, at, actor_name, role, data, ma
             "suspension_kind": suspension.get_kind_display(),
             "reason": suspension.reason,
             "started_on": suspension.started_on.isoformat(),
-            "expected_end": _date(suspension.expected_end),
+            "expected_end": date_text(suspension.expected_end),
         }
     if kind == "extension_notice":
         return {"days": data["days"], "reason": case.extension_reason, "previous": data["from"]}
