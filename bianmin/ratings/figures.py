@@ -63,9 +63,17 @@ def _shape(row: dict, finished: int, rated_finished: int) -> dict:
     }
 
 
-def _finished(cases) -> tuple[int, int]:
-    """(finished cases, those rated at least once) in one pass: the finished cases are read off the
-    (center, completed_at) index and each probes its ratings by case, instead of a DISTINCT over a join."""
+def _finished(start, end, *where, **match) -> tuple[int, int]:
+    """(cases finished in [start, end) among `where`/`match`, those rated at least once) in one pass: the
+    finished cases are read off the (center, completed_at) index and each probes its ratings by case,
+    instead of a DISTINCT over a join."""
+    cases = Case.objects.filter(
+        *where,
+        **match,
+        state__in=[State.COMPLETED, State.DELIVERED],
+        completed_at__gte=start,
+        completed_at__lt=end,
+    )
     row = cases.aggregate(
         finished=Count("id"),
         rated=Count("id", filter=Q(Exists(Rating.objects.filter(case_id=OuterRef("pk"))))),
@@ -86,39 +94,22 @@ def figures(region_code: str, date_from: dt.date, date_to: dt.date, *, rated_sha
     ratings = Rating.objects.filter(center_id__in=centers, created_at__gte=start, created_at__lt=end)
     if not rated_share:
         return _shape(_aggregate(ratings), 0, 0)
-    finished = Case.objects.filter(
-        center_id__in=centers,
-        state__in=[State.COMPLETED, State.DELIVERED],
-        completed_at__gte=start,
-        completed_at__lt=end,
-    )
-    return _shape(_aggregate(ratings), *_finished(finished))
+    return _shape(_aggregate(ratings), *_finished(start, end, center_id__in=centers))
 
 
 def center_figures(center_id: int, date_from: dt.date, date_to: dt.date) -> dict:
     """The same figures for one center (the public board)."""
     start, end = _bounds(date_from, date_to)
     ratings = Rating.objects.filter(center_id=center_id, created_at__gte=start, created_at__lt=end)
-    finished = Case.objects.filter(
-        center_id=center_id,
-        state__in=[State.COMPLETED, State.DELIVERED],
-        completed_at__gte=start,
-        completed_at__lt=end,
-    )
-    return _shape(_aggregate(ratings), *_finished(finished))
+    return _shape(_aggregate(ratings), *_finished(start, end, center_id=center_id))
 
 
 def department_figures(department_id: int, date_from: dt.date, date_to: dt.date) -> dict:
     """The same figures for one department: the ratings of the cases it led or (county) decided."""
     start, end = _bounds(date_from, date_to)
     ratings = Rating.objects.filter(department_id=department_id, created_at__gte=start, created_at__lt=end)
-    finished = Case.objects.filter(
-        Q(escalated_to_id=department_id) | Q(escalated_to__isnull=True, lead_department_id=department_id),
-        state__in=[State.COMPLETED, State.DELIVERED],
-        completed_at__gte=start,
-        completed_at__lt=end,
-    )
-    return _shape(_aggregate(ratings), *_finished(finished))
+    led = Q(escalated_to_id=department_id) | Q(escalated_to__isnull=True, lead_department_id=department_id)
+    return _shape(_aggregate(ratings), *_finished(start, end, led))
 
 
 def person_figures(user_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[int, dict]:
