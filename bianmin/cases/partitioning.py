@@ -235,7 +235,7 @@ def add_case_reference_trigger(cursor, name: str, table: str, column: str) -> No
     )
 
 
-def _refuse_delete(cursor, table: str = TABLE) -> None:
+def _refuse_delete(cursor, table: str) -> None:
     """Refuse every DELETE statement on the table (a statement trigger: a case moving to another county's
     partition is an internal delete + insert that fires no statement trigger, so it still works)."""
     cursor.execute(
@@ -263,9 +263,8 @@ def county_partition_for(connection, county: str) -> str:
         _settle_deferred_checks(cursor)
         if _rows(cursor, "SELECT to_regclass(%s) IS NOT NULL", [name])[0][0]:
             return "exists"
-        if _rows(cursor, f"SELECT EXISTS (SELECT 1 FROM {DEFAULT_PARTITION} WHERE county = %s)", [county])[0][
-            0
-        ]:
+        in_default = f"SELECT EXISTS (SELECT 1 FROM {DEFAULT_PARTITION} WHERE county = %s)"
+        if _rows(cursor, in_default, [county])[0][0]:
             log.warning(
                 "county %s: its cases are in %s; no partition of its own made", county, DEFAULT_PARTITION
             )
